@@ -1,0 +1,39 @@
+"""Reads of the core app: what the home page shows each role, and whose jobs one may follow."""
+
+from django.db.models import QuerySet
+
+from workforce.people import queries as people_queries
+from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role, roles_of
+
+from .models import Job
+
+
+def jobs_visible_to(user) -> QuerySet[Job]:
+    if user.is_superuser:
+        return Job.objects.select_related("started_by")
+    return Job.objects.select_related("started_by").filter(started_by=user)
+
+
+def can_rebuild_demo(user) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
+def home_for(user) -> dict:
+    """What the home page shows: one section per hat the user wears."""
+    worker = people_queries.worker_of(user)
+    roles = roles_of(user)
+    is_staff_role = has_role(user, *PEOPLE_MANAGERS, Role.SUPERVISOR)
+    return {
+        "worker": worker,
+        "ladder": people_queries.ladder_for(worker) if worker else [],
+        "is_candidate": Role.CANDIDATE in roles and worker is None,
+        "staff_roles": sorted(Role(r).label for r in roles if r in PEOPLE_MANAGERS | {Role.SUPERVISOR}),
+        "is_hr": Role.HR in roles,
+        "is_payroll_admin": Role.PAYROLL_ADMIN in roles,
+        "is_supervisor": Role.SUPERVISOR in roles,
+        "is_project_manager": Role.PROJECT_MANAGER in roles,
+        "overview": people_queries.workforce_overview() if is_staff_role else None,
+        "teams": people_queries.teams_visible_to(user) if is_staff_role else None,
+        "can_rebuild_demo": can_rebuild_demo(user),
+        "recent_jobs": jobs_visible_to(user)[:5] if user.is_superuser else None,
+    }

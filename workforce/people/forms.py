@@ -1,0 +1,34 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Domain, Rung, Site, Team, Worker
+from .queries import teams_visible_to
+
+
+class WorkerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), label=_("Site"))
+    domain = django_filters.ModelChoiceFilter(
+        field_name="expertise__domain", queryset=Domain.objects.all(), label=_("Domain"), distinct=True
+    )
+    rung = django_filters.ModelChoiceFilter(queryset=Rung.objects.all(), label=_("Rung"))
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), label=_("Team"))
+    status = django_filters.ChoiceFilter(choices=Worker.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Worker
+        fields = ["q", "site", "domain", "rung", "team", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only offer the teams the user may look into.
+        self.filters["team"].queryset = teams_visible_to(user)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(user__first_name__icontains=value)
+            | Q(user__last_name__icontains=value)
+            | Q(user__email__icontains=value)
+            | Q(employee_number__icontains=value)
+        )

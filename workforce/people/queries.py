@@ -1,0 +1,125 @@
+"""Reads of the people app, scoped to the user who asks.
+
+This is the one place that decides who sees which worker: HR, project managers and payroll
+admins see everyone; a supervisor sees the members of the teams they lead; everyone else
+sees only their own record.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Rung, Team, Worker
+from .roles import PEOPLE_MANAGERS, Role, has_role
+
+
+def can_browse_workers(user) -> bool:
+    return has_role(user, *PEOPLE_MANAGERS, Role.SUPERVISOR)
+
+
+def can_see_history(user) -> bool:
+    return can_browse_workers(user)
+
+
+def workers_visible_to(user) -> QuerySet[Worker]:
+    workers = Worker.objects.with_related()
+    if not user.is_authenticated:
+        return workers.none()
+    if has_role(user, *PEOPLE_MANAGERS):
+        return workers
+    if has_role(user, Role.SUPERVISOR):
+        return workers.filter(Q(team__lead__user=user) | Q(user=user))
+    return workers.filter(user=user)
+
+
+def teams_visible_to(user) -> QuerySet[Team]:
+    teams = Team.objects.select_related("site", "lead__user").annotate(member_count=Count("members"))
+    if has_role(user, *PEOPLE_MANAGERS):
+        return teams
+    if has_role(user, Role.SUPERVISOR):
+        return teams.filter(lead__user=user)
+    return teams.none()
+
+
+def worker_of(user) -> Worker | None:
+    if not user.is_authenticated:
+        return None
+    return Worker.objects.with_related().filter(user=user).first()
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    rung: Rung
+    is_current: bool
+    is_reached: bool
+
+
+def ladder_for(worker: Worker) -> list[LadderStep]:
+    """Every rung in order, marking where the worker stands, so the way up is visible."""
+    return [
+        LadderStep(rung=rung, is_current=rung.pk == worker.rung_id, is_reached=rung.order <= worker.rung.order)
+        for rung in Rung.objects.all()
+    ]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: Any
+    by: Any
+    action: str
+    changes: list[FieldChange]
+
+
+def _display(record, field_name: str) -> Any:
+    if record._meta.get_field(field_name).choices:
+        return getattr(record, f"get_{field_name}_display")()
+    return getattr(record, field_name)
+
+
+def history_of(obj, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what on a Worker or Team, newest first, with each field before and after."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    entries = []
+    for record, previous in zip(records, [*records[1:], None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if previous is not None and record.history_type == "~":
+            for change in record.diff_against(previous).changes:
+                changes.append(
+                    FieldChange(
+                        field=record._meta.get_field(change.field).verbose_name,
+                        old=_display(previous, change.field),
+                        new=_display(record, change.field),
+                    )
+                )
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                by=record.history_user,
+                action=record.get_history_type_display(),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def workforce_overview() -> dict:
+    """Head counts for the staff home page."""
+    by_status = dict(Worker.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return {
+        "by_status": [(label, by_status.get(value, 0)) for value, label in Worker.Status.choices],
+        "by_rung": Rung.objects.annotate(n=Count("workers", filter=~Q(workers__status=Worker.Status.LEFT))),
+        "by_site": Worker.objects.exclude(status=Worker.Status.LEFT)
+        .values("site__name")
+        .annotate(n=Count("pk"))
+        .order_by("site__name"),
+    }
