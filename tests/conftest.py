@@ -1,0 +1,69 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import TeamFactory, UserFactory, WorkerFactory, turn_on_mfa
+from workforce.people.models import Rung
+from workforce.people.roles import Role
+
+# The roles a request can come from, as the URL matrix names them.
+ROLE_NAMES = [
+    "anonymous",
+    "candidate",
+    "annotator",
+    "quality_inspector",
+    "trainer",
+    "supervisor",
+    "project_manager",
+    "hr",
+    "payroll_admin",
+    "superuser",
+]
+RUNG_OF = {
+    "annotator": Rung.Code.ANNOTATOR,
+    "quality_inspector": Rung.Code.QUALITY_INSPECTOR,
+    "trainer": Rung.Code.TRAINER,
+    "supervisor": Rung.Code.SUPERVISOR,
+    "project_manager": Rung.Code.PROJECT_MANAGER,
+}
+GROUP_OF = {
+    "candidate": Role.CANDIDATE,
+    "annotator": Role.ANNOTATOR,
+    "quality_inspector": Role.QUALITY_INSPECTOR,
+    "trainer": Role.TRAINER,
+    "supervisor": Role.SUPERVISOR,
+    "project_manager": Role.PROJECT_MANAGER,
+    "hr": Role.HR,
+    "payroll_admin": Role.PAYROLL_ADMIN,
+}
+STAFF_FLAG = {"hr", "payroll_admin", "project_manager", "superuser"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()  # rate-limit counters live in the cache
+
+
+@pytest.fixture
+def make_user(db):
+    """A user holding one role, with a Worker record for the ladder roles and MFA for HR/payroll."""
+
+    def make(role: str, *, mfa: bool = True, **worker_fields):
+        if role == "superuser":
+            return UserFactory(is_staff=True, is_superuser=True)
+        user = UserFactory(roles=[GROUP_OF[role]], is_staff=role in STAFF_FLAG)
+        if role in RUNG_OF:
+            WorkerFactory(user=user, rung=Rung.objects.get(code=RUNG_OF[role]), **worker_fields)
+        if mfa and role in {"hr", "payroll_admin"}:
+            turn_on_mfa(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def team_with_lead(make_user):
+    lead_user = make_user("supervisor")
+    team = TeamFactory(site=lead_user.worker.site, lead=lead_user.worker)
+    return team

@@ -1,0 +1,48 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from workforce.core import demo
+from workforce.people.models import Domain, Rung, Site, Team, User, Worker
+from workforce.people.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_loading_the_demo_twice_creates_nothing_the_second_time():
+    demo.build()
+    first = _row_counts()
+    summary = demo.build()
+    assert _row_counts() == first
+    assert all(n == 0 for n in summary.created.values())
+
+
+def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_rung():
+    demo.build()
+    assert set(Domain.objects.values_list("slug", flat=True)) == {"law", "medicine", "music"}
+    sites = {s.name: s for s in Site.objects.all()}
+    assert (sites["Shanghai"].currency, sites["Shanghai"].time_zone) == ("CNY", "Asia/Shanghai")
+    assert sites["Lisbon"].currency == "EUR" and sites["New York"].currency == "USD"
+    assert all(s.minimum_hourly_wage_amount > 0 for s in sites.values())
+    assert 55 <= Worker.objects.count() <= 65
+    for rung in Rung.objects.all():
+        assert Worker.objects.filter(rung=rung).exists(), rung
+    assert Team.objects.count() == 6
+    assert not Team.objects.filter(lead__isnull=True).exists()
+    assert not Worker.objects.filter(team__isnull=True).exclude(status="left").exists()
+
+
+def test_there_is_one_demo_account_per_role():
+    demo.build()
+    for role in Role:
+        assert User.objects.filter(groups__name=role, email__endswith="@example.com").exists(), role
+
+
+def test_load_demo_prints_the_logins(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "hr@example.com" in out and demo.DEMO_PASSWORD in out

@@ -1,0 +1,69 @@
+import pytest
+from django.tasks import task
+from django.urls import reverse
+
+from workforce.core.models import Job
+from workforce.core.services import job_running, job_start
+from workforce.people.models import Worker
+
+pytestmark = pytest.mark.django_db
+
+
+@task()
+def _failing_job(job_id: str) -> None:
+    with job_running(job_id) as progress:
+        progress.set_total(3)
+        progress.advance("first row")
+        raise ValueError("row 2: no such employee number")
+
+
+def test_rebuilding_the_demo_runs_as_a_job_that_reaches_100_percent(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    admin = make_user("superuser")
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("core:demo-rebuild"))
+    job = Job.objects.get()
+    assert response.url == reverse("core:job-detail", kwargs={"pk": job.pk})
+    assert job.status == Job.Status.DONE
+    assert job.total > 60 and job.done == job.total and job.percent == 100
+    assert job.started_by == admin and job.finished_at is not None
+    assert Worker.objects.count() >= 60
+    page = client.get(response.url).content.decode()
+    assert '<progress value="100" max="100"' in page
+    assert "hx-trigger" not in page  # finished: the page stops polling
+
+
+def test_an_unfinished_job_polls_with_htmx_and_returns_only_the_bar(client, make_user):
+    admin = make_user("superuser")
+    job = Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=admin, done=3, total=12)
+    client.force_login(admin)
+    url = reverse("core:job-detail", kwargs={"pk": job.pk})
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "<html" in page
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment
+    assert '<progress value="25" max="100"' in fragment
+    assert "3 of 12 steps (25%)" in fragment
+
+
+def test_a_failing_job_is_marked_failed_with_its_reason(make_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=_failing_job)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.done == 1 and job.total == 3
+    assert job.errors == ["row 2: no such employee number"]
+
+
+def test_messages_are_written_in_the_starters_language(make_user, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from workforce.core.tasks import rebuild_demo_data
+
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=rebuild_demo_data)
+    job.refresh_from_db()
+    assert job.language == "fr"
+    assert job.message == "Administrateur"

@@ -1,0 +1,116 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ExpertiseFactory, SiteFactory, TeamFactory, WorkerFactory
+from workforce.people.models import Rung, Worker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_filter_the_worker_list_by_site_and_domain(client, make_user):
+    lisbon = SiteFactory(name="Lisbon")
+    in_lisbon = WorkerFactory(site=lisbon, employee_number="LX-0001")
+    WorkerFactory(employee_number="SH-0001")
+    lawyer = ExpertiseFactory(domain__slug="law", worker__employee_number="SH-0002").worker
+    client.force_login(make_user("hr"))
+
+    page = client.get(reverse("people:worker-list"), {"site": lisbon.pk}).content.decode()
+    assert "LX-0001" in page and "SH-0001" not in page
+
+    page = client.get(reverse("people:worker-list"), {"domain": lawyer.expertise.get().domain.pk}).content.decode()
+    assert "SH-0002" in page and "LX-0001" not in page
+    assert in_lisbon.pk
+
+
+def test_the_worker_list_searches_and_paginates(client, make_user):
+    WorkerFactory.create_batch(30)
+    client.force_login(make_user("hr"))
+    first = client.get(reverse("people:worker-list"))
+    assert "30 workers" in first.content.decode() and "Page 1 of 2" in first.content.decode()
+    second = client.get(reverse("people:worker-list"), {"page": 2})
+    assert second.context["page"].number == 2 and len(second.context["page"]) == 5
+    target = Worker.objects.last()
+    found = client.get(reverse("people:worker-list"), {"q": target.employee_number})
+    assert list(found.context["page"]) == [target]
+
+
+def test_an_invalid_filter_value_is_shown_beside_its_field(client, make_user):
+    client.force_login(make_user("hr"))
+    response = client.get(reverse("people:worker-list"), {"status": "retired"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_team_filter_offers_a_supervisor_only_their_own_teams(client, team_with_lead):
+    other = TeamFactory(name="Someone Else's Team")
+    client.force_login(team_with_lead.lead.user)
+    page = client.get(reverse("people:worker-list")).content.decode()
+    assert team_with_lead.name in page and other.name not in page
+
+
+def test_a_worker_sees_their_profile_with_the_ladder(client, make_user):
+    user = make_user("annotator")
+    page = client.get(reverse("people:my-profile")) if False else None
+    client.force_login(user)
+    page = client.get(reverse("people:my-profile")).content.decode()
+    assert user.worker.employee_number in page
+    assert 'aria-current="step">Annotator' in page
+    assert "History" not in page  # a worker does not see the audit trail
+
+
+def test_changes_to_a_worker_are_kept_with_who_made_them_and_staff_see_them(client, make_user):
+    hr = make_user("hr")
+    worker = WorkerFactory()
+    client.force_login(hr)
+    response = client.post(
+        reverse("admin:people_worker_change", args=[worker.pk]),
+        {
+            "user": worker.user.pk,
+            "employee_number": worker.employee_number,
+            "site": worker.site.pk,
+            "rung": Rung.objects.get(code="quality_inspector").pk,
+            "team": "",
+            "status": "active",
+            "hired_on": "2025-03-01",
+            "left_on": "",
+            "exit_reason": "",
+            "expertise-TOTAL_FORMS": "0",
+            "expertise-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get(reverse("people:worker-detail", args=[worker.pk])).content.decode()
+    assert "Rung: <del>Annotator</del> → <ins>Quality inspector</ins>" in page
+    assert str(hr) in page
+
+
+def test_a_worker_who_left_needs_an_exit_date_and_reason(client, make_user):
+    worker = WorkerFactory()
+    client.force_login(make_user("hr"))
+    response = client.post(
+        reverse("admin:people_worker_change", args=[worker.pk]),
+        {
+            "user": worker.user.pk,
+            "employee_number": worker.employee_number,
+            "site": worker.site.pk,
+            "rung": worker.rung.pk,
+            "status": "left",
+            "hired_on": "2025-03-01",
+            "left_on": "",
+            "exit_reason": "",
+            "expertise-TOTAL_FORMS": "0",
+            "expertise-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "A worker who has left needs an exit date." in response.content.decode()
+    worker.refresh_from_db()
+    assert worker.status == "active"
+
+
+def test_team_changes_are_kept_too(client, make_user, team_with_lead):
+    team_with_lead.name = "Renamed Team"
+    team_with_lead.save()
+    client.force_login(make_user("hr"))
+    page = client.get(reverse("people:team-detail", args=[team_with_lead.pk])).content.decode()
+    assert "Renamed Team" in page and "<del>Team" in page

@@ -1,0 +1,120 @@
+"""Every page of the project, for an anonymous visitor and for each role.
+
+The matrix says what each role gets. A page someone may not reach answers 302 (to log in),
+403 (not your role) or 404 (not yours to see), never 500. A new URL in the project's own
+apps must be added here: test_every_project_url_is_in_the_matrix fails until it is.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLE_NAMES
+from tests.factories import TeamFactory, WorkerFactory
+from workforce.core.models import Job
+
+pytestmark = pytest.mark.django_db
+
+ALL = {role: 200 for role in ROLE_NAMES}
+LOGGED_IN_ONLY = {**ALL, "anonymous": 302}
+PEOPLE_STAFF = {"supervisor", "project_manager", "hr", "payroll_admin", "superuser"}
+WORKERS = {"annotator", "quality_inspector", "trainer", "supervisor", "project_manager"}
+
+
+def by_role(default, **overrides):
+    return {role: overrides.get(role, default) for role in ROLE_NAMES}
+
+
+def people_staff_only(denied):
+    return {role: 200 if role in PEOPLE_STAFF else denied for role in ROLE_NAMES} | {"anonymous": 302}
+
+
+# name -> (method, kwargs builder, expected status per role)
+MATRIX = {
+    "core:home": ("get", None, ALL),
+    "core:job-list": ("get", None, LOGGED_IN_ONLY),
+    "core:job-detail": ("get", "job", by_role(404, anonymous=302, superuser=200)),
+    "core:demo-rebuild": ("post", None, by_role(403, anonymous=302, superuser=302)),
+    "people:worker-list": ("get", None, people_staff_only(403)),
+    # An annotator outside the supervisor's team: only people managers see them.
+    "people:worker-detail": (
+        "get",
+        "other_worker",
+        by_role(404, anonymous=302, project_manager=200, hr=200, payroll_admin=200, superuser=200),
+    ),
+    "people:my-profile": ("get", None, LOGGED_IN_ONLY),
+    "people:team-list": ("get", None, people_staff_only(403)),
+    "people:team-detail": (
+        "get",
+        "other_team",
+        by_role(404, anonymous=302, project_manager=200, hr=200, payroll_admin=200, superuser=200),
+    ),
+}
+
+# Third-party pages we rely on, checked the same way.
+MOUNTED = {
+    "account_login": ("get", None, by_role(302, anonymous=200)),
+    "account_signup": ("get", None, by_role(302, anonymous=200)),
+    "mfa_index": ("get", None, LOGGED_IN_ONLY),
+    "admin:index": (
+        "get",
+        None,
+        by_role(302, hr=200, payroll_admin=200, project_manager=200, superuser=200),
+    ),
+    "wagtailadmin_home": (
+        "get",
+        None,
+        by_role(302, trainer=200, project_manager=200, hr=200, superuser=200),
+    ),
+}
+
+
+@pytest.fixture
+def objects(make_user):
+    admin = make_user("superuser")
+    return {
+        "job": {"pk": Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=admin).pk},
+        "other_worker": {"pk": WorkerFactory().pk},
+        "other_team": {"pk": TeamFactory().pk},
+    }
+
+
+def _request(client, method, name, kwargs):
+    return getattr(client, method)(reverse(name, kwargs=kwargs))
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_each_role_gets_the_expected_status_on_every_page(role, client, make_user, objects):
+    if role != "anonymous":
+        client.force_login(make_user(role))
+    failures = []
+    for name, (method, kwargs_key, expected) in {**MATRIX, **MOUNTED}.items():
+        response = _request(client, method, name, objects.get(kwargs_key))
+        if response.status_code != expected[role]:
+            failures.append(f"{name}: {response.status_code}, expected {expected[role]}")
+    assert not failures, f"{role}: " + "; ".join(failures)
+
+
+def _project_url_names(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in {"core", "people"}:
+                yield from _project_url_names(entry, entry.namespace + ":")
+        elif isinstance(entry, URLPattern) and namespace and entry.name:
+            yield namespace + entry.name
+
+
+def test_every_project_url_is_in_the_matrix():
+    missing = set(_project_url_names()) - set(MATRIX)
+    assert not missing, f"Add these URLs to the role matrix: {sorted(missing)}"
+
+
+def test_a_wrong_address_is_a_styled_404_not_an_error(client, settings):
+    settings.DEBUG = False
+    response = client.get("/people/workers/not-a-number/")
+    assert response.status_code == 404
+    assert "There is nothing here" in response.content.decode()
+
+
+def test_a_job_id_that_is_not_a_uuid_is_404(client, make_user):
+    client.force_login(make_user("superuser"))
+    assert client.get("/jobs/12345/").status_code == 404
