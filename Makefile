@@ -61,7 +61,7 @@ migrations-check: setup
 
 # Refresh the catalogues after changing strings; translate, then commit the .po and .mo files.
 messages: setup
-	$(MANAGE) makemessages -l zh_Hans -l fr --no-obsolete --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l zh_Hans -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --ignore=staticfiles
 	$(MANAGE) compilemessages --ignore=.venv
 
 bench: setup

@@ -17,7 +17,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deployment check.
+    dropped = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -44,7 +46,9 @@ def test_the_development_secret_key_is_refused_when_debug_is_off():
 
 def test_database_url_selects_the_database():
     result = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
         env={"DATABASE_URL": "postgres://u@localhost/x"},
     )
     assert result.stdout.strip().endswith("postgresql")
@@ -56,7 +60,12 @@ def test_the_default_database_is_sqlite_under_var_in_wal_mode():
     assert db["ENGINE"] == "django.db.backends.sqlite3"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     # pytest swaps in a test database; the configured file lives under var/.
-    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])", env={})
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+        env={},
+    )
     assert result.stdout.strip().endswith("var/workforce.sqlite3")
 
 
@@ -69,7 +78,10 @@ def test_pages_carry_the_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
 
 
 @pytest.mark.django_db

@@ -25,7 +25,9 @@ def by_role(default, **overrides):
 
 
 def people_staff_only(denied):
-    return {role: 200 if role in PEOPLE_STAFF else denied for role in ROLE_NAMES} | {"anonymous": 302}
+    return {role: 200 if role in PEOPLE_STAFF else denied for role in ROLE_NAMES} | {
+        "anonymous": 302
+    }
 
 
 # name -> (method, kwargs builder, expected status per role)

@@ -175,15 +175,14 @@ LOGIN_URL = "account_login"
 
 # Background work goes through django.tasks. Immediate runs a task inline (safe when no
 # worker runs); `make run` and production use the database queue with its db_worker.
-TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks_db.DatabaseBackend",
-        }[TASKS_BACKEND]
-    }
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 CACHES = {
     "default": (
@@ -226,10 +225,11 @@ if _mail_backend == "smtp":
         "username": env("EMAIL_HOST_USER"),
         "password": env("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": int(env("EMAIL_TIMEOUT", "10")),  # a hung mail server must not hold a web worker
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "workforce@localhost")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-ADMINS = [("Admin", a) for a in env_list("ADMINS")]
+ADMINS = env_list("ADMINS")
 
 # Security. Local development runs over plain HTTP; production turns every switch on.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -243,8 +243,12 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy, allauth must read the client's address from X-Forwarded-For, or the per-IP
+# login limits would count every visitor as the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0"))
 # Everything is served from this origin; no CDN is ever used. Wagtail's admin sets inline
 # styles, so styles allow 'unsafe-inline'; scripts do not.
 SECURE_CSP = {

@@ -15,4 +15,3 @@ urlpatterns = [
     # Wagtail serves the public pages (guidelines, careers) under /pages/.
     path("pages/", include(wagtail_urls)),
 ]
-

@@ -15,7 +15,11 @@ MFA_SETUP = "/accounts/2fa/totp/activate/"
 def test_a_newcomer_signs_up_with_email_and_must_verify_it_before_logging_in(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "New.Person@Example.org", "password1": "a-strong-passphrase-26", "password2": "a-strong-passphrase-26"},
+        {
+            "email": "New.Person@Example.org",
+            "password1": "a-strong-passphrase-26",
+            "password2": "a-strong-passphrase-26",
+        },
     )
     assert response.status_code == 302
     assert User.objects.filter(email__iexact="new.person@example.org").exists()
@@ -23,16 +27,25 @@ def test_a_newcomer_signs_up_with_email_and_must_verify_it_before_logging_in(cli
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
 
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "new.person@example.org", "password": "a-strong-passphrase-26"})
+    response = client.post(
+        reverse("account_login"),
+        {"login": "new.person@example.org", "password": "a-strong-passphrase-26"},
+    )
     assert response.url == reverse("account_email_verification_sent")
 
     client.post(link.split("testserver")[-1])
-    response = client.post(reverse("account_login"), {"login": "new.person@example.org", "password": "a-strong-passphrase-26"})
+    response = client.post(
+        reverse("account_login"),
+        {"login": "new.person@example.org", "password": "a-strong-passphrase-26"},
+    )
     assert response.url == reverse("core:home")
 
 
 def test_signup_with_a_weak_password_says_why_beside_the_field(client):
-    response = client.post(reverse("account_signup"), {"email": "x@example.org", "password1": "123", "password2": "123"})
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "x@example.org", "password1": "123", "password2": "123"},
+    )
     assert response.status_code == 200
     assert "This password is too short" in response.content.decode()
     assert not User.objects.filter(email="x@example.org").exists()
@@ -56,7 +69,9 @@ def test_login_is_rate_limited_after_five_failures_even_with_the_right_password(
 
 
 @pytest.mark.parametrize("role", ["hr", "payroll_admin"])
-def test_hr_and_payroll_are_sent_to_set_up_mfa_before_any_page_of_their_role(role, client, make_user):
+def test_hr_and_payroll_are_sent_to_set_up_mfa_before_any_page_of_their_role(
+    role, client, make_user
+):
     user = make_user(role, mfa=False)
     # A real login, so allauth counts it as recent when the MFA setup page asks.
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
@@ -80,7 +95,9 @@ def test_other_roles_are_not_forced_into_mfa(client, make_user):
 
 def test_logging_in_through_the_form_lands_on_the_home_page(client, make_user):
     user = make_user("annotator")
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("core:home")
     assert "Your work as Annotator" in response.content.decode()
 

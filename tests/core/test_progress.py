@@ -48,22 +48,30 @@ def test_an_unfinished_job_polls_with_htmx_and_returns_only_the_bar(client, make
     assert "3 of 12 steps (25%)" in fragment
 
 
-def test_a_failing_job_is_marked_failed_with_its_reason(make_user, django_capture_on_commit_callbacks):
+def test_a_failing_job_is_marked_failed_with_its_reason(
+    make_user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_start(kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=_failing_job)
+        job = job_start(
+            kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=_failing_job
+        )
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.done == 1 and job.total == 3
     assert job.errors == ["row 2: no such employee number"]
 
 
-def test_messages_are_written_in_the_starters_language(make_user, django_capture_on_commit_callbacks):
+def test_messages_are_written_in_the_starters_language(
+    make_user, django_capture_on_commit_callbacks
+):
     from django.utils import translation
 
     from workforce.core.tasks import rebuild_demo_data
 
     with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
-        job = job_start(kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=rebuild_demo_data)
+        job = job_start(
+            kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=rebuild_demo_data
+        )
     job.refresh_from_db()
     assert job.language == "fr"
     assert job.message == "Administrateur"

@@ -39,7 +39,11 @@ def test_the_ladder_marks_the_current_rung_and_those_below(make_user):
     trainer = make_user("trainer").worker
     steps = queries.ladder_for(trainer)
     assert [s.rung.code for s in steps] == [
-        "annotator", "quality_inspector", "trainer", "supervisor", "project_manager"
+        "annotator",
+        "quality_inspector",
+        "trainer",
+        "supervisor",
+        "project_manager",
     ]
     assert [s.is_reached for s in steps] == [True, True, True, False, False]
     assert [s.is_current for s in steps] == [False, False, True, False, False]

@@ -17,7 +17,9 @@ def test_staff_filter_the_worker_list_by_site_and_domain(client, make_user):
     page = client.get(reverse("people:worker-list"), {"site": lisbon.pk}).content.decode()
     assert "LX-0001" in page and "SH-0001" not in page
 
-    page = client.get(reverse("people:worker-list"), {"domain": lawyer.expertise.get().domain.pk}).content.decode()
+    page = client.get(
+        reverse("people:worker-list"), {"domain": lawyer.expertise.get().domain.pk}
+    ).content.decode()
     assert "SH-0002" in page and "LX-0001" not in page
     assert in_lisbon.pk
 

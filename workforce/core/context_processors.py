@@ -14,7 +14,10 @@ def navigation(request):
     if has_role(user, *WORKER_ROLES):
         items.append((_("My profile"), reverse("people:my-profile")))
     if people_queries.can_browse_workers(user):
-        items += [(_("Workers"), reverse("people:worker-list")), (_("Teams"), reverse("people:team-list"))]
+        items += [
+            (_("Workers"), reverse("people:worker-list")),
+            (_("Teams"), reverse("people:team-list")),
+        ]
     if user.is_superuser:
         items.append((_("Jobs"), reverse("core:job-list")))
     if user.is_staff:

@@ -35,9 +35,14 @@ DOMAINS = [
     (
         "medicine",
         "Medicine",
-        "Physicians and specialists who review radiology reports, clinical notes and medical answers.",
+        "Physicians who review radiology reports, clinical notes and medical answers.",
         [
-            ("Medical licence", Credential.Kind.LICENCE, True, "Issuing authority and licence number."),
+            (
+                "Medical licence",
+                Credential.Kind.LICENCE,
+                True,
+                "Issuing authority and licence number.",
+            ),
             ("Medical degree", Credential.Kind.DEGREE, True, "MD, MBBS or equivalent."),
             ("Specialist certification", Credential.Kind.CERTIFICATE, False, "Board or college."),
         ],
@@ -47,7 +52,12 @@ DOMAINS = [
         "Music",
         "Musicians and composers who rate and describe generated music.",
         [
-            ("Conservatory degree", Credential.Kind.DEGREE, True, "Institution and instrument or field."),
+            (
+                "Conservatory degree",
+                Credential.Kind.DEGREE,
+                True,
+                "Institution and instrument or field.",
+            ),
             ("Portfolio", Credential.Kind.PORTFOLIO, True, "Links to recordings or scores."),
         ],
     ),
@@ -152,7 +162,12 @@ def build(progress=None) -> DemoSummary:
         progress.advance(_("Teams"))
         superuser, created = User.objects.get_or_create(
             email=f"admin@{DEMO_EMAIL_DOMAIN}",
-            defaults={"password": password, "is_staff": True, "is_superuser": True, "first_name": "Ada"},
+            defaults={
+                "password": password,
+                "is_staff": True,
+                "is_superuser": True,
+                "first_name": "Ada",
+            },
         )
         _verify_email(superuser)
         summary.count("users", created)
@@ -219,7 +234,9 @@ def _roster() -> list[dict]:
                 "role": role,
                 "rung": rung,
                 "prefix": "SH",
-                "leads": leads.pop(0) if rung in {Rung.Code.SUPERVISOR, Rung.Code.PROJECT_MANAGER} else None,
+                "leads": leads.pop(0)
+                if rung in {Rung.Code.SUPERVISOR, Rung.Code.PROJECT_MANAGER}
+                else None,
             }
         )
     # Leaders first, so every team gets one whatever the shuffle.
@@ -272,7 +289,10 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
     if spec["rung"] == Rung.Code.ANNOTATOR and "seed" in spec:
         # The trade's real churn: some newcomers still onboarding, some already gone.
         if seed < 0.12:
-            status, hired_on = Worker.Status.ONBOARDING, DEMO_TODAY - timedelta(days=int(seed * 100))
+            status, hired_on = (
+                Worker.Status.ONBOARDING,
+                DEMO_TODAY - timedelta(days=int(seed * 100)),
+            )
         elif seed > 0.92:
             status = Worker.Status.LEFT
             left_on = hired_on + timedelta(days=int(10 + seed * 20))
@@ -298,12 +318,16 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
         Expertise.objects.create(
             worker=worker,
             domain=domains[main],
-            level=Expertise.Level.SENIOR if spec["rung"] != Rung.Code.ANNOTATOR else Expertise.Level.PRACTITIONER,
+            level=Expertise.Level.SENIOR
+            if spec["rung"] != Rung.Code.ANNOTATOR
+            else Expertise.Level.PRACTITIONER,
             is_verified=status != Worker.Status.ONBOARDING,
         )
         if seed > 0.8:
             other = next(d for d in domains if d != main)
-            Expertise.objects.create(worker=worker, domain=domains[other], level=Expertise.Level.PRACTITIONER)
+            Expertise.objects.create(
+                worker=worker, domain=domains[other], level=Expertise.Level.PRACTITIONER
+            )
     return worker
 
 

@@ -35,7 +35,9 @@ class RequireMFAMiddleware:
         ):
             messages.warning(
                 request,
-                _("Your role handles personal and pay data: set up two-factor authentication to continue."),
+                _(
+                    "Your role handles personal and pay data: set up two-factor authentication to continue."
+                ),
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -27,7 +27,9 @@ def home_for(user) -> dict:
         "worker": worker,
         "ladder": people_queries.ladder_for(worker) if worker else [],
         "is_candidate": Role.CANDIDATE in roles and worker is None,
-        "staff_roles": sorted(Role(r).label for r in roles if r in PEOPLE_MANAGERS | {Role.SUPERVISOR}),
+        "staff_roles": sorted(
+            Role(r).label for r in roles if r in PEOPLE_MANAGERS | {Role.SUPERVISOR}
+        ),
         "is_hr": Role.HR in roles,
         "is_payroll_admin": Role.PAYROLL_ADMIN in roles,
         "is_supervisor": Role.SUPERVISOR in roles,

@@ -19,7 +19,9 @@ def home(request):
 
 @login_required
 def job_list(request):
-    return render(request, "core/job_list.html", {"jobs": queries.jobs_visible_to(request.user)[:50]})
+    return render(
+        request, "core/job_list.html", {"jobs": queries.jobs_visible_to(request.user)[:50]}
+    )
 
 
 @login_required

@@ -10,7 +10,10 @@ class WorkerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), label=_("Site"))
     domain = django_filters.ModelChoiceFilter(
-        field_name="expertise__domain", queryset=Domain.objects.all(), label=_("Domain"), distinct=True
+        field_name="expertise__domain",
+        queryset=Domain.objects.all(),
+        label=_("Domain"),
+        distinct=True,
     )
     rung = django_filters.ModelChoiceFilter(queryset=Rung.objects.all(), label=_("Rung"))
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), label=_("Team"))

@@ -120,7 +120,7 @@ class Credential(models.Model):
 
 
 class Site(models.Model):
-    """Where people work: it fixes the time zone of local dates, the currency and the legal floor."""
+    """Where people work: it fixes local dates' time zone, the currency and the legal wage floor."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     country = models.CharField(
@@ -172,7 +172,9 @@ class Rung(models.Model):
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="teams", verbose_name=_("site"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="teams", verbose_name=_("site")
+    )
     lead = models.ForeignKey(
         "Worker",
         on_delete=models.SET_NULL,
@@ -233,8 +235,12 @@ class Worker(models.Model):
         unique=True,
         validators=[RegexValidator(r"^[A-Z0-9-]+$", _("Use capital letters, digits and dashes."))],
     )
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="workers", verbose_name=_("site"))
-    rung = models.ForeignKey(Rung, on_delete=models.PROTECT, related_name="workers", verbose_name=_("rung"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="workers", verbose_name=_("site")
+    )
+    rung = models.ForeignKey(
+        Rung, on_delete=models.PROTECT, related_name="workers", verbose_name=_("rung")
+    )
     team = models.ForeignKey(
         Team,
         on_delete=models.SET_NULL,
@@ -251,7 +257,9 @@ class Worker(models.Model):
     )
     hired_on = models.DateField(_("hire date"))
     left_on = models.DateField(_("exit date"), null=True, blank=True)
-    exit_reason = models.CharField(_("exit reason"), max_length=20, choices=ExitReason.choices, blank=True)
+    exit_reason = models.CharField(
+        _("exit reason"), max_length=20, choices=ExitReason.choices, blank=True
+    )
     history = HistoricalRecords()
 
     objects = WorkerQuerySet.as_manager()
@@ -297,7 +305,9 @@ class Expertise(models.Model):
     domain = models.ForeignKey(
         Domain, on_delete=models.PROTECT, related_name="expertise", verbose_name=_("domain")
     )
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.PRACTITIONER)
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.PRACTITIONER
+    )
     is_verified = models.BooleanField(_("verified"), default=False)
     verified_by = models.ForeignKey(
         "User",

@@ -34,7 +34,9 @@ def workers_visible_to(user) -> QuerySet[Worker]:
 
 
 def teams_visible_to(user) -> QuerySet[Team]:
-    teams = Team.objects.select_related("site", "lead__user").annotate(member_count=Count("members"))
+    teams = Team.objects.select_related("site", "lead__user").annotate(
+        member_count=Count("members")
+    )
     if has_role(user, *PEOPLE_MANAGERS):
         return teams
     if has_role(user, Role.SUPERVISOR):
@@ -58,7 +60,11 @@ class LadderStep:
 def ladder_for(worker: Worker) -> list[LadderStep]:
     """Every rung in order, marking where the worker stands, so the way up is visible."""
     return [
-        LadderStep(rung=rung, is_current=rung.pk == worker.rung_id, is_reached=rung.order <= worker.rung.order)
+        LadderStep(
+            rung=rung,
+            is_current=rung.pk == worker.rung_id,
+            is_reached=rung.order <= worker.rung.order,
+        )
         for rung in Rung.objects.all()
     ]
 
@@ -86,7 +92,9 @@ def _display(record, field_name: str) -> Any:
 
 def history_of(obj, limit: int = 50) -> list[HistoryEntry]:
     """Who changed what on a Worker or Team, newest first, with each field before and after."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
     entries = []
     for record, previous in zip(records, [*records[1:], None], strict=False):
         if len(entries) == limit:
@@ -117,7 +125,9 @@ def workforce_overview() -> dict:
     by_status = dict(Worker.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return {
         "by_status": [(label, by_status.get(value, 0)) for value, label in Worker.Status.choices],
-        "by_rung": Rung.objects.annotate(n=Count("workers", filter=~Q(workers__status=Worker.Status.LEFT))),
+        "by_rung": Rung.objects.annotate(
+            n=Count("workers", filter=~Q(workers__status=Worker.Status.LEFT))
+        ),
         "by_site": Worker.objects.exclude(status=Worker.Status.LEFT)
         .values("site__name")
         .annotate(n=Count("pk"))

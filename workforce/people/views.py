@@ -44,7 +44,9 @@ def my_profile(request):
 def team_list(request):
     if not queries.can_browse_workers(request.user):
         raise PermissionDenied
-    return render(request, "people/team_list.html", {"teams": queries.teams_visible_to(request.user)})
+    return render(
+        request, "people/team_list.html", {"teams": queries.teams_visible_to(request.user)}
+    )
 
 
 @login_required

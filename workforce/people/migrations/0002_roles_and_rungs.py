@@ -69,6 +69,11 @@ def forwards(apps, schema_editor):
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
+    seed(apps)
+
+
+def seed(apps):
+    """Create the groups and rungs; also used by tests that flush the database."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codes in ROLE_PERMISSIONS.items():

@@ -12,7 +12,9 @@ class Command(BaseCommand):
         created = ", ".join(f"{kind}: {n}" for kind, n in summary.created.items())
         self.stdout.write(_("Demo data ready (created %(created)s).") % {"created": created})
         self.stdout.write("")
-        self.stdout.write(_("Demo logins (password: %(password)s)") % {"password": demo.DEMO_PASSWORD})
+        self.stdout.write(
+            _("Demo logins (password: %(password)s)") % {"password": demo.DEMO_PASSWORD}
+        )
         for email, role in summary.logins:
             self.stdout.write(f"  {email:<28} {role}")
         self.stdout.write(
