@@ -47,3 +47,23 @@ def test_the_ladder_marks_the_current_rung_and_those_below(make_user):
     ]
     assert [s.is_reached for s in steps] == [True, True, True, False, False]
     assert [s.is_current for s in steps] == [False, False, True, False, False]
+
+
+def test_a_supervisors_head_counts_cover_only_their_teams(team_with_lead):
+    WorkerFactory.create_batch(2, team=team_with_lead)
+    WorkerFactory.create_batch(5)  # other people's workers
+    overview = queries.workforce_overview(team_with_lead.lead.user)
+    assert sum(n for _label, n in overview["by_status"]) == 3  # two members and the lead
+    assert dict((r.code, n) for r, n in overview["by_rung"]) == {
+        "annotator": 2,
+        "quality_inspector": 0,
+        "trainer": 0,
+        "supervisor": 1,
+        "project_manager": 0,
+    }
+
+
+def test_an_hr_users_head_counts_cover_everyone(make_user):
+    WorkerFactory.create_batch(4)
+    overview = queries.workforce_overview(make_user("hr"))
+    assert sum(n for _label, n in overview["by_status"]) == 4

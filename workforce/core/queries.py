@@ -1,6 +1,7 @@
 """Reads of the core app: what the home page shows each role, and whose jobs one may follow."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from workforce.people import queries as people_queries
 from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role, roles_of
@@ -34,8 +35,13 @@ def home_for(user) -> dict:
         "is_payroll_admin": Role.PAYROLL_ADMIN in roles,
         "is_supervisor": Role.SUPERVISOR in roles,
         "is_project_manager": Role.PROJECT_MANAGER in roles,
-        "overview": people_queries.workforce_overview() if is_staff_role else None,
+        "overview": people_queries.workforce_overview(user) if is_staff_role else None,
         "teams": people_queries.teams_visible_to(user) if is_staff_role else None,
         "can_rebuild_demo": can_rebuild_demo(user),
         "recent_jobs": jobs_visible_to(user)[:5] if user.is_superuser else None,
     }
+
+
+def _staff_role_labels(user, roles) -> list[str]:
+    labels = sorted(str(Role(r).label) for r in roles if r in PEOPLE_MANAGERS | {Role.SUPERVISOR})
+    return labels or ([str(_("Administrator"))] if user.is_superuser else [])

@@ -120,16 +120,14 @@ def history_of(obj, limit: int = 50) -> list[HistoryEntry]:
     return entries
 
 
-def workforce_overview() -> dict:
-    """Head counts for the staff home page."""
-    by_status = dict(Worker.objects.values_list("status").annotate(n=Count("pk")).order_by())
+def workforce_overview(user) -> dict:
+    """Head counts for the staff home page, over the workers this user may see."""
+    workers = workers_visible_to(user).order_by()
+    current = workers.exclude(status=Worker.Status.LEFT)
+    by_status = dict(workers.values_list("status").annotate(n=Count("pk")))
+    by_rung = dict(current.values_list("rung").annotate(n=Count("pk")))
     return {
         "by_status": [(label, by_status.get(value, 0)) for value, label in Worker.Status.choices],
-        "by_rung": Rung.objects.annotate(
-            n=Count("workers", filter=~Q(workers__status=Worker.Status.LEFT))
-        ),
-        "by_site": Worker.objects.exclude(status=Worker.Status.LEFT)
-        .values("site__name")
-        .annotate(n=Count("pk"))
-        .order_by("site__name"),
+        "by_rung": [(rung, by_rung.get(rung.pk, 0)) for rung in Rung.objects.all()],
+        "by_site": current.values_list("site__name").annotate(n=Count("pk")).order_by("site__name"),
     }
