@@ -96,3 +96,20 @@ def test_static_files_are_served_by_whitenoise(client, settings):
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
     response = client.get("/static/css/app.css")
     assert response.status_code == 200
+
+
+def test_an_unknown_task_backend_is_refused_with_a_clear_message():
+    result = run_manage("check", env={"TASKS_BACKEND": "celery"})
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be one of immediate, database" in result.stderr
+
+
+def test_behind_a_proxy_the_login_limits_count_real_clients():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print('proxies:', s.ALLAUTH_TRUSTED_PROXY_COUNT, s.SECURE_PROXY_SSL_HEADER[0])",
+        env={"BEHIND_TLS_PROXY": "1"},
+    )
+    assert "proxies: 1 HTTP_X_FORWARDED_PROTO" in result.stdout
