@@ -83,7 +83,9 @@ def test_hr_and_payroll_are_sent_to_set_up_mfa_before_any_page_of_their_role(
     response = client.get(MFA_SETUP)
     assert response.url.startswith("/accounts/reauthenticate/")
     client.post(response.url, {"password": PASSWORD})
-    assert client.get(MFA_SETUP).status_code == 200
+    setup = client.get(MFA_SETUP)
+    assert setup.status_code == 200
+    assert reverse("people:worker-list") not in setup.content.decode()  # no role links yet
     turn_on_mfa(user)
     assert client.get("/people/workers/").status_code == 200
 

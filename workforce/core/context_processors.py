@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from workforce.core.middleware import mfa_setup_pending
 from workforce.people import queries as people_queries
 from workforce.people.roles import WORKER_ROLES, has_role
 
@@ -8,8 +9,8 @@ from workforce.people.roles import WORKER_ROLES, has_role
 def navigation(request):
     """The header links, by role: each person sees only where they may go."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+    if user is None or not user.is_authenticated or mfa_setup_pending(user):
+        return {"nav_items": []}  # links would only lead back to the MFA setup page
     items = [(_("Home"), reverse("core:home"))]
     if has_role(user, *WORKER_ROLES):
         items.append((_("My profile"), reverse("people:my-profile")))

@@ -20,6 +20,11 @@ def mfa_required(user) -> bool:
     return bool(roles_of(user) & set(settings.MFA_REQUIRED_GROUPS))
 
 
+def mfa_setup_pending(user) -> bool:
+    """True while a user who must use MFA has not turned it on yet."""
+    return mfa_required(user) and not is_mfa_enabled(user)
+
+
 class RequireMFAMiddleware:
     """Send HR and payroll staff to set up MFA before they reach any page of their role."""
 
@@ -28,11 +33,7 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            not request.path.startswith(MFA_SETUP_OPEN_PATHS)
-            and mfa_required(user)
-            and not is_mfa_enabled(user)
-        ):
+        if not request.path.startswith(MFA_SETUP_OPEN_PATHS) and mfa_setup_pending(user):
             messages.warning(
                 request,
                 _(
