@@ -30,7 +30,8 @@ def people_staff_only(denied):
     }
 
 
-# name -> (method, kwargs builder, expected status per role)
+# label -> (method, kwargs builder, expected status per role). The label is the URL name,
+# with "#case" when one URL is checked for several objects.
 MATRIX = {
     "core:home": ("get", None, ALL),
     "core:job-list": ("get", None, LOGGED_IN_ONLY),
@@ -42,6 +43,22 @@ MATRIX = {
         "get",
         "other_worker",
         by_role(404, anonymous=302, project_manager=200, hr=200, payroll_admin=200, superuser=200),
+    ),
+    # Each worker opening their own record; a supervisor opening a member of their team.
+    # (People managers have no worker record; for them this is another worker's, which they see.)
+    "people:worker-detail#own": ("get", "own_worker", by_role(200, anonymous=302, candidate=404)),
+    "people:worker-detail#team-member": (
+        "get",
+        "team_member",
+        by_role(
+            404,
+            anonymous=302,
+            supervisor=200,
+            project_manager=200,
+            hr=200,
+            payroll_admin=200,
+            superuser=200,
+        ),
     ),
     "people:my-profile": ("get", None, LOGGED_IN_ONLY),
     "people:team-list": ("get", None, people_staff_only(403)),
@@ -67,27 +84,48 @@ MOUNTED = {
         None,
         by_role(302, trainer=200, project_manager=200, hr=200, superuser=200),
     ),
+    # Django's and Wagtail's own login pages only send people to allauth's.
+    "admin:login": (
+        "get",
+        None,
+        by_role(403, anonymous=302, hr=302, payroll_admin=302, project_manager=302, superuser=302),
+    ),
+    "wagtailadmin_login": ("get", None, by_role(302)),
+    "set_language": ("post", None, by_role(302)),
+    "wagtail_serve": ("get", "root_page", ALL),
 }
 
 
 @pytest.fixture
 def objects(make_user):
     admin = make_user("superuser")
+    team = TeamFactory()
     return {
         "job": {"pk": Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=admin).pk},
         "other_worker": {"pk": WorkerFactory().pk},
         "other_team": {"pk": TeamFactory().pk},
+        "team": team,
+        "team_member": {"pk": WorkerFactory(team=team).pk},
+        "root_page": [""],
     }
 
 
-def _request(client, method, name, kwargs):
-    return getattr(client, method)(reverse(name, kwargs=kwargs))
+def _request(client, method, label, params):
+    name = label.split("#")[0]
+    url = reverse(name, args=params) if isinstance(params, list) else reverse(name, kwargs=params)
+    return getattr(client, method)(url)
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_each_role_gets_the_expected_status_on_every_page(role, client, make_user, objects):
+    me = None
     if role != "anonymous":
-        client.force_login(make_user(role))
+        me = make_user(role)
+        client.force_login(me)
+    if role == "supervisor":
+        me.worker.led_teams.add(objects["team"])
+    own = getattr(getattr(me, "worker", None), "pk", None) or objects["other_worker"]["pk"]
+    objects = {**objects, "own_worker": {"pk": own}}
     failures = []
     for name, (method, kwargs_key, expected) in {**MATRIX, **MOUNTED}.items():
         response = _request(client, method, name, objects.get(kwargs_key))
@@ -106,7 +144,7 @@ def _project_url_names(resolver=None, namespace=""):
 
 
 def test_every_project_url_is_in_the_matrix():
-    missing = set(_project_url_names()) - set(MATRIX)
+    missing = set(_project_url_names()) - {label.split("#")[0] for label in MATRIX}
     assert not missing, f"Add these URLs to the role matrix: {sorted(missing)}"
 
 

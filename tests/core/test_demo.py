@@ -46,3 +46,11 @@ def test_load_demo_prints_the_logins(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "hr@example.com" in out and demo.DEMO_PASSWORD in out
+
+
+def test_rebuilding_recreates_a_deleted_demo_record():
+    demo.build()
+    Team.objects.filter(name="Lisbon Music").delete()
+    summary = demo.build()
+    assert summary.created["teams"] == 1
+    assert Team.objects.filter(name="Lisbon Music", lead__isnull=False).exists()

@@ -75,3 +75,33 @@ def test_messages_are_written_in_the_starters_language(
     job.refresh_from_db()
     assert job.language == "fr"
     assert job.message == "Administrateur"
+
+
+class _Spy:
+    """Records whether each progress step is written outside any open transaction."""
+
+    def __init__(self):
+        self.inside_transaction = []
+
+    def set_total(self, total):
+        pass
+
+    def advance(self, message="", steps=1):
+        from django.db import connection
+
+        self.inside_transaction.append(connection.in_atomic_block)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_demo_step_is_committed_so_the_polling_page_sees_progress_while_it_runs():
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("workforce.people.migrations.0002_roles_and_rungs").seed(apps)
+    from workforce.core import demo
+
+    spy = _Spy()
+    demo.build(progress=spy)
+    assert len(spy.inside_transaction) > 60
+    assert not any(spy.inside_transaction)

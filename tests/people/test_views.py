@@ -52,12 +52,18 @@ def test_the_team_filter_offers_a_supervisor_only_their_own_teams(client, team_w
 
 def test_a_worker_sees_their_profile_with_the_ladder(client, make_user):
     user = make_user("annotator")
-    page = client.get(reverse("people:my-profile")) if False else None
     client.force_login(user)
     page = client.get(reverse("people:my-profile")).content.decode()
     assert user.worker.employee_number in page
     assert 'aria-current="step">Annotator' in page
-    assert "History" not in page  # a worker does not see the audit trail
+
+
+def test_a_worker_opens_their_own_record_but_not_its_audit_trail(client, make_user):
+    user = make_user("annotator")
+    client.force_login(user)
+    response = client.get(reverse("people:worker-detail", args=[user.worker.pk]))
+    assert response.status_code == 200 and user.worker.employee_number in response.content.decode()
+    assert "History" not in response.content.decode()
 
 
 def test_changes_to_a_worker_are_kept_with_who_made_them_and_staff_see_them(client, make_user):
@@ -116,3 +122,34 @@ def test_team_changes_are_kept_too(client, make_user, team_with_lead):
     client.force_login(make_user("hr"))
     page = client.get(reverse("people:team-detail", args=[team_with_lead.pk])).content.decode()
     assert "Renamed Team" in page and "<del>Team" in page
+
+
+def test_history_survives_a_deleted_team(client, make_user):
+    old_team, new_team = TeamFactory(name="Old Team"), TeamFactory(name="New Team")
+    worker = WorkerFactory(team=old_team)
+    worker.team = new_team
+    worker.save()
+    old_team.delete()
+    client.force_login(make_user("hr"))
+    response = client.get(reverse("people:worker-detail", args=[worker.pk]))
+    assert response.status_code == 200
+    assert "Deleted team" in response.content.decode()
+
+
+def test_a_supervisor_who_left_no_longer_sees_their_team(client, team_with_lead):
+    member = WorkerFactory(team=team_with_lead)
+    lead = team_with_lead.lead
+    client.force_login(lead.user)
+    assert client.get(reverse("people:worker-detail", args=[member.pk])).status_code == 200
+    lead.status, lead.left_on, lead.exit_reason = "left", "2026-06-01", "pay"
+    lead.save()
+    client.force_login(lead.user)
+    assert client.get(reverse("people:worker-detail", args=[member.pk])).status_code == 404
+    assert client.get(reverse("people:worker-list")).status_code == 403
+
+
+def test_a_supervisor_sees_a_members_record_without_its_history(client, team_with_lead):
+    member = WorkerFactory(team=team_with_lead)
+    client.force_login(team_with_lead.lead.user)
+    page = client.get(reverse("people:worker-detail", args=[member.pk])).content.decode()
+    assert member.employee_number in page and "History" not in page

@@ -146,20 +146,26 @@ def build(progress=None) -> DemoSummary:
     roster = _roster()
     progress.set_total(4 + len(roster))
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing 60 times takes seconds
+    # One transaction per step, not one for the whole build: each step is whole or absent,
+    # and the progress written between steps is visible to the page that polls it.
     with transaction.atomic():
         domains = _domains(summary)
-        progress.advance(_("Domains and their credentials"))
+    progress.advance(_("Domains and their credentials"))
+    with transaction.atomic():
         sites = _sites(summary)
-        progress.advance(_("Sites"))
-        rungs = {rung.code: rung for rung in Rung.objects.all()}
-        teams = {}
-        for spec in roster:
+    progress.advance(_("Sites"))
+    rungs = {rung.code: rung for rung in Rung.objects.all()}
+    teams = {}
+    for spec in roster:
+        with transaction.atomic():
             worker = _person(spec, summary, password, sites, rungs, domains)
-            if worker and spec["leads"]:
-                teams[spec["leads"]] = worker
-            progress.advance(_("People: %(email)s") % {"email": spec["email"]})
+        if worker and spec["leads"]:
+            teams[spec["leads"]] = worker
+        progress.advance(_("People: %(email)s") % {"email": spec["email"]})
+    with transaction.atomic():
         _teams(summary, sites, teams)
-        progress.advance(_("Teams"))
+    progress.advance(_("Teams"))
+    with transaction.atomic():
         superuser, created = User.objects.get_or_create(
             email=f"admin@{DEMO_EMAIL_DOMAIN}",
             defaults={
@@ -170,8 +176,8 @@ def build(progress=None) -> DemoSummary:
             },
         )
         _verify_email(superuser)
-        summary.count("users", created)
-        progress.advance(_("Administrator"))
+    summary.count("users", created)
+    progress.advance(_("Administrator"))
     summary.logins = [(f"admin@{DEMO_EMAIL_DOMAIN}", _("Administrator"))] + [
         (f"{key}@{DEMO_EMAIL_DOMAIN}", role.label) for key, role, *_rest in ROLE_ACCOUNTS
     ]

@@ -27,9 +27,10 @@ class JobProgress:
         self._update(done=F("done") + steps, message=str(message)[:300])
 
     def error(self, message: str) -> None:
-        job = Job.objects.get(pk=self.job_id)
-        job.errors = [*job.errors, str(message)]
-        job.save(update_fields=["errors"])
+        with transaction.atomic():  # the row lock keeps two workers' errors from overwriting
+            job = Job.objects.select_for_update().get(pk=self.job_id)
+            job.errors = [*job.errors, str(message)]
+            job.save(update_fields=["errors"])
 
 
 def job_start(*, kind: str, started_by, task, args: tuple = ()) -> Job:
@@ -51,8 +52,8 @@ def job_running(job_id: str | UUID) -> Iterator[JobProgress]:
     with translation.override(job.language):
         try:
             yield progress
-        except Exception as exc:
-            progress.error(exc)
+        except BaseException as exc:  # also a worker stopped mid-job (SystemExit, Ctrl-C)
+            progress.error(str(exc) or exc.__class__.__name__)
             progress._update(status=Job.Status.FAILED, finished_at=timezone.now())
             raise
     progress._update(status=Job.Status.DONE, finished_at=timezone.now())

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from . import queries
 from .models import Job
@@ -25,6 +26,7 @@ def job_list(request):
 
 
 @login_required
+@vary_on_headers("HX-Request")  # the same URL answers with the page or only its progress bar
 def job_detail(request, pk):
     job = get_object_or_404(queries.jobs_visible_to(request.user), pk=pk)
     template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"

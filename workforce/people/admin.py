@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import queries, services
 from .models import Credential, Domain, Expertise, Rung, Site, Team, User, Worker
+from .roles import WORKER_ROLES, Role
+
+# HR hires and places people; granting HR or payroll rights is for superusers.
+ROLES_HR_MAY_GRANT = sorted({Role.CANDIDATE, *WORKER_ROLES})
 
 
 @admin.register(User)
@@ -21,6 +27,40 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Only superusers grant staff, superuser or raw permissions.
+        limited = ["is_active", "groups"]
+        return [
+            (name, {**opts, "fields": limited}) if name == _("Permissions") else (name, opts)
+            for name, opts in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES_HR_MAY_GRANT)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # Nobody but a superuser edits a superuser, or a holder of a role they cannot grant.
+        if (
+            obj is not None
+            and not request.user.is_superuser
+            and (obj.is_superuser or obj.groups.exclude(name__in=ROLES_HR_MAY_GRANT).exists())
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        # The form only offers the roles HR may grant; keep the others the user already holds.
+        kept = []
+        if change and not request.user.is_superuser:
+            kept = list(form.instance.groups.exclude(name__in=ROLES_HR_MAY_GRANT))
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*kept)
 
 
 class CredentialInline(admin.TabularInline):
@@ -68,6 +108,20 @@ class WorkerAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "site", "rung", "team"]
     autocomplete_fields = ["user", "team"]
     inlines = [ExpertiseInline]
+
+    def get_queryset(self, request):
+        # The admin shows only the workers this user may see anywhere else.
+        return super().get_queryset(request).filter(pk__in=queries.workers_visible_to(request.user))
+
+    def save_formset(self, request, form, formset, change):
+        items = formset.save(commit=False)
+        for item in items:
+            if isinstance(item, Expertise):
+                services.expertise_stamp_verification(expertise=item, by=request.user)
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
 
 
 @admin.register(Team)

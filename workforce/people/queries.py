@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.text import capfirst
 
-from .models import Rung, Team, Worker
+from .models import Expertise, Rung, Team, Worker
 from .roles import PEOPLE_MANAGERS, Role, has_role
 
 
@@ -19,7 +20,8 @@ def can_browse_workers(user) -> bool:
 
 
 def can_see_history(user) -> bool:
-    return can_browse_workers(user)
+    # Past values can name teams and people outside a supervisor's own teams.
+    return has_role(user, *PEOPLE_MANAGERS)
 
 
 def workers_visible_to(user) -> QuerySet[Worker]:
@@ -80,44 +82,59 @@ class FieldChange:
 class HistoryEntry:
     at: Any
     by: Any
+    subject: str
     action: str
     changes: list[FieldChange]
 
 
-def _display(record, field_name: str) -> Any:
+def _display(record, field_name: str, value: Any) -> Any:
     if record._meta.get_field(field_name).choices:
         return getattr(record, f"get_{field_name}_display")()
-    return getattr(record, field_name)
+    return value  # a related object, or simple-history's "Deleted <model> (pk=...)" marker
 
 
-def history_of(obj, limit: int = 50) -> list[HistoryEntry]:
-    """Who changed what on a Worker or Team, newest first, with each field before and after."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
-    )
+def _entries(records, subject) -> list[HistoryEntry]:
     entries = []
     for record, previous in zip(records, [*records[1:], None], strict=False):
-        if len(entries) == limit:
-            break
         changes = []
         if previous is not None and record.history_type == "~":
-            for change in record.diff_against(previous).changes:
+            for change in record.diff_against(previous, foreign_keys_are_objs=True).changes:
                 changes.append(
                     FieldChange(
                         field=record._meta.get_field(change.field).verbose_name,
-                        old=_display(previous, change.field),
-                        new=_display(record, change.field),
+                        old=_display(previous, change.field, change.old),
+                        new=_display(record, change.field, change.new),
                     )
                 )
         entries.append(
             HistoryEntry(
                 at=record.history_date,
                 by=record.history_user,
+                subject=subject(record),
                 action=record.get_history_type_display(),
                 changes=changes,
             )
         )
     return entries
+
+
+def history_of(obj, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what on a Worker (with its expertise) or a Team, newest first, with each
+    field before and after."""
+    own = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    entries = _entries(own, lambda record: capfirst(obj._meta.verbose_name))
+    if isinstance(obj, Worker):
+        expertise = Expertise.history.filter(worker_id=obj.pk).select_related(
+            "history_user", "domain"
+        )
+        by_domain: dict[int, list] = {}
+        for record in expertise.order_by("-history_date")[: limit + 1]:
+            by_domain.setdefault(record.domain_id, []).append(record)
+        for records in by_domain.values():
+            entries += _entries(
+                records, lambda record: f"{capfirst(Expertise._meta.verbose_name)}: {record.domain}"
+            )
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
 
 
 def workforce_overview(user) -> dict:

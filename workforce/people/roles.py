@@ -28,10 +28,19 @@ WORKER_ROLES = frozenset(
 
 
 def roles_of(user) -> frozenset[str]:
+    """The roles a user holds now. A worker who left or is suspended keeps their login (to see
+    their own record and pay) but loses what their role opened to them."""
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_role_names"):
-        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+        from .models import Worker
+
+        benched = Worker.objects.filter(
+            user=user, status__in=[Worker.Status.LEFT, Worker.Status.SUSPENDED]
+        ).exists()
+        user._role_names = (
+            frozenset() if benched else frozenset(user.groups.values_list("name", flat=True))
+        )
     return user._role_names
 
 

@@ -12,7 +12,8 @@ ROLE_PERMISSIONS = {
     "Annotator": [],
     "Quality inspector": [],
     "Trainer": ["wagtailadmin.access_admin"],
-    "Supervisor": ["people.view_worker", "people.view_team", "people.view_expertise"],
+    # Supervisors see their own teams through the staff pages, never the whole admin list.
+    "Supervisor": [],
     "Project manager": [
         "wagtailadmin.access_admin",
         "people.view_worker",
