@@ -45,6 +45,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "workforce.core",
     "workforce.people",
+    "training",
+    "exams",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,6 +13,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("workforce.core.urls")),
     path("people/", include("workforce.people.urls")),
+    path("training/", include("training.urls")),
+    path("exams/", include("exams.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -178,10 +178,20 @@ def build(progress=None) -> DemoSummary:
         _verify_email(superuser)
     summary.count("users", created)
     progress.advance(_("Administrator"))
+    # Each later app adds its own demo data, in dependency order.
+    for section in _app_sections():
+        section.build(summary=summary, progress=progress)
     summary.logins = [(f"admin@{DEMO_EMAIL_DOMAIN}", _("Administrator"))] + [
         (f"{key}@{DEMO_EMAIL_DOMAIN}", role.label) for key, role, *_rest in ROLE_ACCOUNTS
     ]
     return summary
+
+
+def _app_sections():
+    from exams import demo as exams_demo
+    from training import demo as training_demo
+
+    return [training_demo, exams_demo]
 
 
 def _domains(summary) -> dict[str, Domain]:
