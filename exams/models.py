@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -51,6 +53,8 @@ class Question(models.Model):
         related_name="questions",
         verbose_name=_("chapter"),
     )
+    # A stable reference from the bank's spreadsheet, so re-importing a file updates, not duplicates.
+    ref = models.CharField(_("reference"), max_length=50, blank=True, db_index=True)
     category = models.CharField(_("category"), max_length=100)
     difficulty = models.CharField(
         _("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
@@ -90,6 +94,13 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["guideline", "category", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guideline", "ref"],
+                condition=~Q(ref=""),
+                name="question_ref_unique_per_guideline",
+            )
+        ]
 
     def __str__(self):
         return self.prompt[:80]
@@ -222,6 +233,9 @@ class Attempt(models.Model):
     def __str__(self):
         return f"{self.exam} #{self.number} ({self.user})"
 
+    def get_absolute_url(self):
+        return reverse("exams:attempt-detail", kwargs={"pk": self.pk})
+
 
 class AttemptItem(models.Model):
     """A drawn question, frozen when the attempt starts, with the answer and its grade."""
@@ -315,6 +329,10 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.exam} - {self.user} ({self.code})"
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
 
     def state_on(self, day: date) -> str:
         """Revoked beats expired beats awaiting recertification (whose deadline, once past, expires it)."""

@@ -1,6 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "exams"
-urlpatterns = []
+urlpatterns = [
+    path("", views.exam_list, name="exam-list"),
+    path("<int:pk>/", views.exam_detail, name="exam-detail"),
+    path("<int:pk>/start/", views.exam_start, name="exam-start"),
+    path("attempts/<int:pk>/", views.attempt_detail, name="attempt-detail"),
+    path("attempts/<int:pk>/answer/<int:position>/", views.attempt_answer, name="attempt-answer"),
+    path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt-submit"),
+    path("attempts/<int:pk>/result/", views.attempt_result, name="attempt-result"),
+    path("grading/", views.grading_queue, name="grading-queue"),
+    path("grading/<int:pk>/", views.grade_item, name="grade-item"),
+    path("certificates/", views.certificate_list, name="certificate-list"),
+    path("certificates/<str:code>.pdf", views.certificate_pdf, name="certificate-pdf"),
+]
+
+# The trainers' pages: question bank, exam settings, item analysis.
+urlpatterns.append(path("manage/", include("exams.bank_urls")))

@@ -194,6 +194,9 @@ CACHES = {
     )
 }
 
+# Exams: how long holders of a certificate have to recertify after a major guideline revision.
+EXAMS_RECERTIFY_DAYS = int(env("EXAMS_RECERTIFY_DAYS", "30"))
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

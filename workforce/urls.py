@@ -1,10 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from exams import views as exam_views
 
 # Every login goes through allauth, so MFA and the login rate limits always apply: Django's
 # and Wagtail's own login pages only send people there.
@@ -15,6 +17,12 @@ urlpatterns = [
     path("people/", include("workforce.people.urls")),
     path("training/", include("training.urls")),
     path("exams/", include("exams.urls")),
+    # Public: anyone holding a certificate's code checks it here (also from its QR code).
+    re_path(
+        r"^verify/(?P<code>[A-Za-z0-9]{1,40})/?$",
+        exam_views.certificate_verify,
+        name="certificate-verify",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

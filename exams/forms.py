@@ -1,0 +1,88 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from .models import Question
+
+
+def answer_from_post(kind: str, data, option_count: int) -> dict:
+    """Turn one question's posted fields into the answer shape grading.py reads.
+    Raises forms.ValidationError with a message for the person answering."""
+    match kind:
+        case Question.Kind.SINGLE:
+            return (
+                {"choice": _index(data.get("choice"), option_count)} if data.get("choice") else {}
+            )
+        case Question.Kind.MULTIPLE:
+            return {"choices": sorted({_index(v, option_count) for v in data.getlist("choices")})}
+        case Question.Kind.TRUE_FALSE:
+            value = data.get("value")
+            return {"value": value == "true"} if value in {"true", "false"} else {}
+        case Question.Kind.NUMERIC:
+            text = (data.get("value") or "").strip().replace(",", ".")
+            if not text:
+                return {}
+            try:
+                return {"value": str(Decimal(text))}
+            except InvalidOperation:
+                raise forms.ValidationError(_("Enter a number, such as 12.5.")) from None
+        case Question.Kind.SHORT_TEXT | Question.Kind.LONG_TEXT:
+            return {"text": (data.get("text") or "")[:20000]}
+        case Question.Kind.RATING:
+            score = data.get("score")
+            if not score:
+                return {}
+            if score not in {"1", "2", "3", "4", "5"}:
+                raise forms.ValidationError(_("Choose a score from 1 to 5."))
+            return {"score": int(score), "error_type": data.get("error_type", "")}
+        case Question.Kind.LABEL:
+            return {"label": data.get("label", "")} if data.get("label") else {}
+        case Question.Kind.RANKING:
+            ranks = {
+                _index(key.removeprefix("rank-"), option_count): data[key]
+                for key in data
+                if key.startswith("rank-")
+            }
+            if not any(ranks.values()):
+                return {}
+            if (
+                sorted(ranks.values()) != [str(n) for n in range(1, option_count + 1)]
+                or len(ranks) != option_count
+            ):
+                raise forms.ValidationError(
+                    _("Give each answer a different rank, from 1 (best) to %(n)s.")
+                    % {"n": option_count}
+                )
+            return {
+                "order": [
+                    index for index, _rank in sorted(ranks.items(), key=lambda pair: int(pair[1]))
+                ]
+            }
+    return {}
+
+
+def _index(value, option_count: int) -> int:
+    try:
+        index = int(value)
+    except (TypeError, ValueError):
+        raise forms.ValidationError(_("Choose one of the options shown.")) from None
+    if not 0 <= index < option_count:
+        raise forms.ValidationError(_("Choose one of the options shown."))
+    return index
+
+
+class GradeForm(forms.Form):
+    points = forms.DecimalField(label=_lazy("Points"), min_value=0, decimal_places=2)
+    comment = forms.CharField(
+        label=_lazy("Comment for the candidate"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, max_points: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["points"].validators.append(MaxValueValidator(max_points))
+        self.fields["points"].help_text = _lazy("Out of %(max)s.") % {"max": max_points}
