@@ -67,6 +67,27 @@ MATRIX = {
         "other_team",
         by_role(404, anonymous=302, project_manager=200, hr=200, payroll_admin=200, superuser=200),
     ),
+    "exams:exam-list": ("get", None, LOGGED_IN_ONLY),
+    "exams:exam-detail": (
+        "get",
+        "exam",
+        by_role(200, anonymous=302, candidate=404, hr=404, payroll_admin=404),
+    ),
+    # Not ready (guideline unread): a worker is sent back to the exam page with the reasons.
+    "exams:exam-start": ("post", "exam", by_role(302, candidate=404, hr=404, payroll_admin=404)),
+    # Someone else's attempt, item and certificate: nobody else reaches them.
+    "exams:attempt-detail": ("get", "attempt", by_role(404, anonymous=302)),
+    "exams:attempt-answer": ("post", "attempt_item", by_role(404, anonymous=302)),
+    "exams:attempt-submit": ("post", "attempt", by_role(404, anonymous=302)),
+    "exams:attempt-result": ("get", "attempt", by_role(404, anonymous=302)),
+    "exams:grading-queue": ("get", None, by_role(403, anonymous=302, trainer=200, superuser=200)),
+    "exams:grade-item": (
+        "get",
+        "graded_item",
+        by_role(404, anonymous=302, trainer=200, superuser=200),
+    ),
+    "exams:certificate-list": ("get", None, LOGGED_IN_ONLY),
+    "exams:certificate-pdf": ("get", "certificate", by_role(404, anonymous=302)),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -93,6 +114,7 @@ MOUNTED = {
     "wagtailadmin_login": ("get", None, by_role(302)),
     "set_language": ("post", None, by_role(302)),
     "wagtail_serve": ("get", "root_page", ALL),
+    "certificate-verify": ("get", "certificate", ALL),
 }
 
 
@@ -107,6 +129,49 @@ def objects(make_user):
         "team": team,
         "team_member": {"pk": WorkerFactory(team=team).pk},
         "root_page": [""],
+        **_exam_objects(admin),
+    }
+
+
+def _exam_objects(someone):
+    """An exam with someone's submitted attempt (one long-text answer waiting) and certificate."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from exams.models import Attempt, AttemptItem, Certificate, Exam, ExamSection
+    from tests.exams.conftest import make_guideline, question
+
+    guideline = make_guideline()
+    essay = question(guideline, "long_text", {}, rubric="Clear.")
+    exam = Exam.objects.create(
+        title="Exam", purpose="certification", guideline=guideline, time_limit_minutes=10
+    )
+    ExamSection.objects.create(exam=exam, category="core", question_count=1)
+    now = timezone.now()
+    attempt = Attempt.objects.create(
+        exam=exam,
+        user=someone,
+        number=1,
+        status="grading",
+        started_at=now,
+        deadline_at=now + timedelta(minutes=10),
+    )
+    item = AttemptItem.objects.create(attempt=attempt, question=essay, position=1, max_points=1)
+    certificate = Certificate.objects.create(
+        user=someone,
+        exam=exam,
+        guideline=guideline,
+        guideline_major_version=1,
+        issued_on=date(2026, 1, 1),
+        expires_on=date(2099, 1, 1),
+    )
+    return {
+        "exam": {"pk": exam.pk},
+        "attempt": {"pk": attempt.pk},
+        "attempt_item": {"pk": attempt.pk, "position": 1},
+        "graded_item": {"pk": item.pk},
+        "certificate": {"code": certificate.code},
     }
 
 
@@ -137,7 +202,7 @@ def test_each_role_gets_the_expected_status_on_every_page(role, client, make_use
 def _project_url_names(resolver=None, namespace=""):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace in {"core", "people"}:
+            if entry.namespace in {"core", "people", "exams"}:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:
             yield namespace + entry.name
