@@ -67,6 +67,11 @@ MATRIX = {
         "other_team",
         by_role(404, anonymous=302, project_manager=200, hr=200, payroll_admin=200, superuser=200),
     ),
+    "training:guideline-list": ("get", None, LOGGED_IN_ONLY),
+    "training:search": ("get", None, LOGGED_IN_ONLY),
+    # Both send the reader back to the guideline or on to the next chapter.
+    "training:chapter-read": ("post", "chapter", by_role(302)),
+    "training:acknowledge": ("post", "guideline", by_role(302)),
     "exams:exam-list": ("get", None, LOGGED_IN_ONLY),
     "exams:exam-detail": (
         "get",
@@ -88,6 +93,36 @@ MATRIX = {
     ),
     "exams:certificate-list": ("get", None, LOGGED_IN_ONLY),
     "exams:certificate-pdf": ("get", "certificate", by_role(404, anonymous=302)),
+    # The trainers' pages.
+    "exams:question-list": ("get", None, by_role(403, anonymous=302, trainer=200, superuser=200)),
+    "exams:question-create": ("get", None, by_role(403, anonymous=302, trainer=200, superuser=200)),
+    "exams:question-edit": (
+        "get",
+        "question",
+        by_role(403, anonymous=302, trainer=200, superuser=200),
+    ),
+    "exams:question-import": ("get", None, by_role(403, anonymous=302, trainer=200, superuser=200)),
+    "exams:question-export": ("get", None, by_role(403, anonymous=302, trainer=200, superuser=200)),
+    "exams:exam-manage-list": (
+        "get",
+        None,
+        by_role(403, anonymous=302, trainer=200, hr=200, project_manager=200, superuser=200),
+    ),
+    "exams:exam-create": (
+        "get",
+        None,
+        by_role(403, anonymous=302, trainer=200, hr=200, superuser=200),
+    ),
+    "exams:exam-edit": (
+        "get",
+        "exam",
+        by_role(403, anonymous=302, trainer=200, hr=200, superuser=200),
+    ),
+    "exams:item-analysis": (
+        "get",
+        "exam",
+        by_role(403, anonymous=302, trainer=200, hr=200, project_manager=200, superuser=200),
+    ),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -167,10 +202,13 @@ def _exam_objects(someone):
         expires_on=date(2099, 1, 1),
     )
     return {
+        "guideline": {"pk": guideline.pk},
+        "chapter": {"pk": guideline.get_children().first().pk},
         "exam": {"pk": exam.pk},
         "attempt": {"pk": attempt.pk},
         "attempt_item": {"pk": attempt.pk, "position": 1},
         "graded_item": {"pk": item.pk},
+        "question": {"pk": essay.pk},
         "certificate": {"code": certificate.code},
     }
 
@@ -202,7 +240,7 @@ def test_each_role_gets_the_expected_status_on_every_page(role, client, make_use
 def _project_url_names(resolver=None, namespace=""):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace in {"core", "people", "exams"}:
+            if entry.namespace in {"core", "people", "training", "exams"}:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:
             yield namespace + entry.name

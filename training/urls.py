@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "training"
-urlpatterns = []
+urlpatterns = [
+    path("", views.guideline_list, name="guideline-list"),
+    path("search/", views.search, name="search"),
+    path("chapters/<int:pk>/read/", views.chapter_read, name="chapter-read"),
+    path("guidelines/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+]

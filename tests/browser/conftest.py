@@ -62,8 +62,11 @@ def roles_and_rungs(transactional_db):
     """A transactional test flushes the groups and rungs the migrations made; put them back."""
     from django.apps import apps
 
-    seed = importlib.import_module("workforce.people.migrations.0002_roles_and_rungs").seed
-    seed(apps)
+    for migration in [
+        "workforce.people.migrations.0002_roles_and_rungs",
+        "training.migrations.0003_guideline_index_and_permissions",
+    ]:
+        importlib.import_module(migration).seed(apps)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ def test_rebuilding_the_demo_runs_as_a_job_that_reaches_100_percent(
     assert response.url == reverse("core:job-detail", kwargs={"pk": job.pk})
     assert job.status == Job.Status.DONE
     assert job.total > 60 and job.done == job.total and job.percent == 100
+    assert job.message == "Demo data ready"
     assert job.started_by == admin and job.finished_at is not None
     assert Worker.objects.count() >= 60
     page = client.get(response.url).content.decode()
@@ -74,7 +75,7 @@ def test_messages_are_written_in_the_starters_language(
         )
     job.refresh_from_db()
     assert job.language == "fr"
-    assert job.message == "Administrateur"
+    assert job.message == "Données de démonstration prêtes"
 
 
 class _Spy:

@@ -1,8 +1,8 @@
 """Taking an exam: the draw, the server's clock, autosave, submitting, and what the page shows."""
 
 import json
-from decimal import Decimal
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse

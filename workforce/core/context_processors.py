@@ -1,9 +1,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from exams import queries as exam_queries
 from workforce.core.middleware import mfa_setup_pending
 from workforce.people import queries as people_queries
-from workforce.people.roles import WORKER_ROLES, has_role
+from workforce.people.roles import WORKER_ROLES, Role, has_role
 
 
 def navigation(request):
@@ -14,6 +15,17 @@ def navigation(request):
     items = [(_("Home"), reverse("core:home"))]
     if has_role(user, *WORKER_ROLES):
         items.append((_("My profile"), reverse("people:my-profile")))
+    if has_role(user, *WORKER_ROLES, Role.CANDIDATE):
+        items += [
+            (_("Guidelines"), reverse("training:guideline-list")),
+            (_("Exams"), reverse("exams:exam-list")),
+        ]
+    if exam_queries.can_author_questions(user):
+        items.append((_("Question bank"), reverse("exams:question-list")))
+    elif exam_queries.can_manage_exams(user) or exam_queries.can_see_item_analysis(user):
+        items.append((_("Exam settings"), reverse("exams:exam-manage-list")))
+    if exam_queries.can_grade(user):
+        items.append((_("Grading"), reverse("exams:grading-queue")))
     if people_queries.can_browse_workers(user):
         items += [
             (_("Workers"), reverse("people:worker-list")),

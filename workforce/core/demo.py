@@ -144,7 +144,8 @@ def build(progress=None) -> DemoSummary:
     progress = progress or _NoProgress()
     summary = DemoSummary()
     roster = _roster()
-    progress.set_total(4 + len(roster))
+    sections = _app_sections()
+    progress.set_total(5 + len(roster) + sum(section.PROGRESS_STEPS for section in sections))
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing 60 times takes seconds
     # One transaction per step, not one for the whole build: each step is whole or absent,
     # and the progress written between steps is visible to the page that polls it.
@@ -179,8 +180,9 @@ def build(progress=None) -> DemoSummary:
     summary.count("users", created)
     progress.advance(_("Administrator"))
     # Each later app adds its own demo data, in dependency order.
-    for section in _app_sections():
+    for section in sections:
         section.build(summary=summary, progress=progress)
+    progress.advance(_("Demo data ready"))
     summary.logins = [(f"admin@{DEMO_EMAIL_DOMAIN}", _("Administrator"))] + [
         (f"{key}@{DEMO_EMAIL_DOMAIN}", role.label) for key, role, *_rest in ROLE_ACCOUNTS
     ]

@@ -3,6 +3,8 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from exams import queries as exam_queries
+from training import queries as training_queries
 from workforce.people import queries as people_queries
 from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role, roles_of
 
@@ -38,6 +40,10 @@ def home_for(user) -> dict:
         "overview": people_queries.workforce_overview(user) if is_staff_role else None,
         "teams": people_queries.teams_visible_to(user) if is_staff_role else None,
         "can_rebuild_demo": can_rebuild_demo(user),
+        "guidelines": training_queries.guideline_summaries(user)
+        if worker or Role.CANDIDATE in roles
+        else [],
+        "certificates": list(exam_queries.certificates_of(user)[:10]) if worker else [],
         "recent_jobs": jobs_visible_to(user)[:5] if user.is_superuser else None,
     }
 
