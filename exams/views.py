@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -72,12 +73,18 @@ def attempt_answer(request, pk: int, position: int):
     except (services.ExamError, ValidationError) as error:
         message = error.messages[0] if hasattr(error, "messages") else str(error)
         if request.htmx:
-            return render(request, "exams/attempt.html#save-status", {"error": message}, status=409)
+            return _save_status({"error": message}, status=409)
         messages.error(request, message)
         return redirect("exams:attempt-detail", pk=attempt.pk)
     if request.htmx:
-        return render(request, "exams/attempt.html#save-status", {"saved_at": timezone.now()})
+        return _save_status({"saved_at": timezone.now()})
     return redirect(f"{attempt.get_absolute_url()}#q{position}")
+
+
+def _save_status(context: dict, status: int = 200) -> HttpResponse:
+    # Rendered without the request: autosave runs every few seconds per candidate, and the
+    # context processors (navigation, permissions) would cost queries this fragment never shows.
+    return HttpResponse(render_to_string("exams/attempt.html#save-status", context), status=status)
 
 
 @login_required

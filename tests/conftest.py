@@ -67,3 +67,25 @@ def team_with_lead(make_user):
     lead_user = make_user("supervisor")
     team = TeamFactory(site=lead_user.worker.site, lead=lead_user.worker)
     return team
+
+
+def restore_migration_data():
+    """Put back what migrations create and a transactional test's flush removes: Wagtail's
+    page tree and site, the role groups, the rungs and the guideline index."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Locale, Page, Site
+
+    if not Page.objects.filter(depth=1).exists():
+        Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(instance=Page(title="Welcome", slug="home"))
+        Site.objects.get_or_create(
+            hostname="localhost", defaults={"root_page": home, "is_default_site": True}
+        )
+    for migration in [
+        "workforce.people.migrations.0002_roles_and_rungs",
+        "training.migrations.0003_guideline_index_and_permissions",
+    ]:
+        importlib.import_module(migration).seed(apps)

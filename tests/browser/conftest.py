@@ -5,11 +5,12 @@ one, the tests are skipped with a clear message, unless WORKFORCE_REQUIRE_BROWSE
 a missing browser an error.
 """
 
-import importlib
 import os
 import shutil
 
 import pytest
+
+from tests.conftest import restore_migration_data
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -59,14 +60,8 @@ def browser():
 
 @pytest.fixture
 def roles_and_rungs(transactional_db):
-    """A transactional test flushes the groups and rungs the migrations made; put them back."""
-    from django.apps import apps
-
-    for migration in [
-        "workforce.people.migrations.0002_roles_and_rungs",
-        "training.migrations.0003_guideline_index_and_permissions",
-    ]:
-        importlib.import_module(migration).seed(apps)
+    """A transactional test flushes what the migrations made; put it back."""
+    restore_migration_data()
 
 
 @pytest.fixture
