@@ -782,6 +782,7 @@ def build(*, summary, progress) -> None:
         with transaction.atomic():
             questions = _bank(guideline, spec, summary)
             exam = _exam(guideline, spec, summary)
+            _screening_exam(guideline, spec, summary)
             _sittings(guideline, exam, questions, slug, trainer, summary)
         progress.advance(
             _("Question bank, exam and certificates: %(guideline)s")
@@ -827,6 +828,31 @@ def _exam(guideline: GuidelinePage, spec: dict, summary) -> Exam:
     for category, count in zip(spec["categories"], [4, 3, 3], strict=True):
         _section, created = ExamSection.objects.get_or_create(
             exam=exam, category=category, defaults={"question_count": count}
+        )
+        summary.count("exam sections", created)
+    return exam
+
+
+def _screening_exam(guideline: GuidelinePage, spec: dict, summary) -> Exam:
+    """A short screening exam that candidates take before an interview: no reading required."""
+    exam, created = Exam.objects.get_or_create(
+        title=f"{spec['exam']}: screening",
+        defaults={
+            "purpose": Exam.Purpose.SCREENING,
+            "guideline": guideline,
+            "guideline_major_version": guideline.major_version,
+            "description": _("Six questions on the domain's basics; 15 minutes; one attempt."),
+            "time_limit_minutes": 15,
+            "pass_mark_percent": 60,
+            "max_attempts": 1,
+            "retake_cooldown_hours": 0,
+            "feedback": Exam.Feedback.SCORE,
+        },
+    )
+    summary.count("exams", created)
+    for category in spec["categories"]:
+        _section, created = ExamSection.objects.get_or_create(
+            exam=exam, category=category, defaults={"question_count": 2}
         )
         summary.count("exam sections", created)
     return exam

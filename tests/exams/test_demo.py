@@ -82,7 +82,9 @@ def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(d
         assert {q.difficulty for q in questions} == set(Question.Difficulty.values)
         for question in questions:
             assert question_bank.question_problems(question) == {}, question.ref
-        exam = Exam.objects.get(guideline=guideline)
+        exam = Exam.objects.get(guideline=guideline, purpose=Exam.Purpose.CERTIFICATION)
+        screening = Exam.objects.get(guideline=guideline, purpose=Exam.Purpose.SCREENING)
+        assert screening.sections.count() == 3  # candidates have an exam to take too
         sections = list(exam.sections.values_list("category", "question_count"))
         assert sum(count for _category, count in sections) == 10
         assert (exam.time_limit_minutes, exam.pass_mark_percent) == (30, 70)
