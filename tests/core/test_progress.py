@@ -95,12 +95,10 @@ class _Spy:
 
 @pytest.mark.django_db(transaction=True)
 def test_each_demo_step_is_committed_so_the_polling_page_sees_progress_while_it_runs():
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("workforce.people.migrations.0002_roles_and_rungs").seed(apps)
+    from tests.conftest import restore_migration_data
     from workforce.core import demo
+
+    restore_migration_data()
 
     spy = _Spy()
     demo.build(progress=spy)
