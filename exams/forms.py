@@ -8,16 +8,24 @@ from django.utils.translation import gettext_lazy as _lazy
 from .models import Question
 
 
-def answer_from_post(kind: str, data, option_count: int) -> dict:
-    """Turn one question's posted fields into the answer shape grading.py reads.
+def answer_from_post(kind: str, data, option_order: list[int]) -> dict:
+    """Turn one question's posted fields into the answer shape grading.py reads. Options are
+    posted by their position on the page and mapped back to the authored index here.
     Raises forms.ValidationError with a message for the person answering."""
+    option_count = len(option_order)
     match kind:
         case Question.Kind.SINGLE:
             return (
-                {"choice": _index(data.get("choice"), option_count)} if data.get("choice") else {}
+                {"choice": option_order[_index(data.get("choice"), option_count)]}
+                if data.get("choice")
+                else {}
             )
         case Question.Kind.MULTIPLE:
-            return {"choices": sorted({_index(v, option_count) for v in data.getlist("choices")})}
+            return {
+                "choices": sorted(
+                    {option_order[_index(v, option_count)] for v in data.getlist("choices")}
+                )
+            }
         case Question.Kind.TRUE_FALSE:
             value = data.get("value")
             return {"value": value == "true"} if value in {"true", "false"} else {}
@@ -26,9 +34,12 @@ def answer_from_post(kind: str, data, option_count: int) -> dict:
             if not text:
                 return {}
             try:
-                return {"value": str(Decimal(text))}
+                value = Decimal(text)
             except InvalidOperation:
-                raise forms.ValidationError(_("Enter a number, such as 12.5.")) from None
+                value = None
+            if value is None or not value.is_finite() or value.adjusted() >= MAX_DIGITS:
+                raise forms.ValidationError(_("Enter a number, such as 12.5."))
+            return {"value": str(value)}
         case Question.Kind.SHORT_TEXT | Question.Kind.LONG_TEXT:
             return {"text": (data.get("text") or "")[:20000]}
         case Question.Kind.RATING:
@@ -41,27 +52,29 @@ def answer_from_post(kind: str, data, option_count: int) -> dict:
         case Question.Kind.LABEL:
             return {"label": data.get("label", "")} if data.get("label") else {}
         case Question.Kind.RANKING:
-            ranks = {
-                _index(key.removeprefix("rank-"), option_count): data[key]
-                for key in data
-                if key.startswith("rank-")
+            posted = {
+                key.removeprefix("rank-"): data[key] for key in data if key.startswith("rank-")
             }
-            if not any(ranks.values()):
+            if not any(posted.values()):
                 return {}
-            if (
-                sorted(ranks.values()) != [str(n) for n in range(1, option_count + 1)]
-                or len(ranks) != option_count
-            ):
+            try:
+                ranks = {option_order[_index(p, option_count)]: int(r) for p, r in posted.items()}
+            except ValueError:
+                ranks = {}
+            if sorted(ranks.values()) != list(range(1, option_count + 1)):
                 raise forms.ValidationError(
                     _("Give each answer a different rank, from 1 (best) to %(n)s.")
                     % {"n": option_count}
                 )
             return {
-                "order": [
-                    index for index, _rank in sorted(ranks.items(), key=lambda pair: int(pair[1]))
-                ]
+                "order": [index for index, _rank in sorted(ranks.items(), key=lambda pair: pair[1])]
             }
     return {}
+
+
+# More digits than any count, score or measure a question asks for; keeps Decimal arithmetic
+# safe (adjusted() reads the exponent without arithmetic, which would overflow).
+MAX_DIGITS = 15
 
 
 def _index(value, option_count: int) -> int:

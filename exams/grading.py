@@ -11,7 +11,7 @@ Answer shapes sent by the attempt page:
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 
@@ -27,7 +27,7 @@ def grade(question: Question, answer: dict | None) -> Decimal | None:
         return ZERO
     try:
         return GRADERS[question.kind](question, question.answer_key or {}, answer)
-    except (KeyError, TypeError, ValueError, InvalidOperation, re.error):
+    except (KeyError, IndexError, TypeError, ValueError, ArithmeticError, re.error):
         return ZERO
 
 

@@ -77,6 +77,12 @@ def start_blockers(user, exam: Exam) -> list[str]:
     now = timezone.now()
     if not exams_open_to(user).filter(pk=exam.pk).exists():
         return [_("This exam is not open to your role.")]
+    if can_author_questions(user):
+        return [
+            _(
+                "Question authors can read every answer key, so they do not take exams from the bank."
+            )
+        ]
     if exam.opens_at and now < exam.opens_at:
         reasons.append(
             _("The exam opens on %(when)s.")
@@ -88,6 +94,13 @@ def start_blockers(user, exam: Exam) -> list[str]:
             % {"when": formats.date_format(timezone.localtime(exam.closes_at), "DATETIME_FORMAT")}
         )
     finished = Attempt.objects.filter(exam=exam, user=user).exclude(status=Attempt.Status.OPEN)
+    last_certificate = (
+        Certificate.objects.filter(user=user, guideline=exam.guideline)
+        .order_by("-issued_on")
+        .first()
+    )
+    if last_certificate:  # recertifying starts a fresh count
+        finished = finished.filter(started_at__date__gt=last_certificate.issued_on)
     if finished.count() >= exam.max_attempts:
         reasons.append(
             _("You have used all %(n)s attempts at this exam.") % {"n": exam.max_attempts}
@@ -114,7 +127,9 @@ def start_blockers(user, exam: Exam) -> list[str]:
 
 @dataclass(frozen=True)
 class PresentedOption:
-    index: int  # into the question's authored options; the order shown is the attempt's own
+    # The position shown, not the authored index: the authored index would tell a candidate
+    # which option the author wrote first, and keys often point there.
+    index: int
     text: str
     is_selected: bool
     rank: int | None
@@ -164,9 +179,12 @@ def _present_options(item: AttemptItem) -> list[PresentedOption]:
     ranks = {index: rank for rank, index in enumerate(answer.get("order", []), start=1)}
     return [
         PresentedOption(
-            index=i, text=item.question.options[i], is_selected=i in chosen, rank=ranks.get(i)
+            index=position,
+            text=item.question.options[i],
+            is_selected=i in chosen,
+            rank=ranks.get(i),
         )
-        for i in item.option_order
+        for position, i in enumerate(item.option_order)
     ]
 
 
@@ -231,6 +249,7 @@ def grading_queue(user) -> QuerySet[AttemptItem]:
         return AttemptItem.objects.none()
     return (
         AttemptItem.objects.filter(points__isnull=True, attempt__status=Attempt.Status.GRADING)
+        .exclude(attempt__user=user)  # nobody grades their own answers
         .select_related("attempt__exam", "question")
         .order_by("attempt__submitted_at", "position")
     )

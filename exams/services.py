@@ -92,15 +92,18 @@ def _option_order(exam: Exam, question: Question) -> list[int]:
 
 
 def attempt_save_answer(*, attempt: Attempt, position: int, answer: dict) -> None:
-    """Autosave one answer. One conditional UPDATE, so the deadline and the attempt's state are
-    checked in the same statement that writes: nothing is saved after the deadline."""
+    """Autosave one answer, under the attempt's row lock: a submit holding the lock finishes
+    first, and then the attempt is closed; the deadline is checked on the server's clock."""
     now = timezone.now()
-    saved = AttemptItem.objects.filter(
-        attempt_id=attempt.pk,
-        position=position,
-        attempt__status=Attempt.Status.OPEN,
-        attempt__deadline_at__gt=now,
-    ).update(answer=answer, answered_at=now)
+    with transaction.atomic():
+        is_open = (
+            Attempt.objects.select_for_update()
+            .filter(pk=attempt.pk, status=Attempt.Status.OPEN, deadline_at__gt=now)
+            .exists()
+        )
+        saved = is_open and AttemptItem.objects.filter(
+            attempt_id=attempt.pk, position=position
+        ).update(answer=answer, answered_at=now)
     if saved:
         return
     attempt.refresh_from_db()
@@ -162,7 +165,12 @@ def _finalize_if_graded(attempt: Attempt) -> None:
     attempt.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at"])
     if attempt.exam.purpose != Exam.Purpose.SCREENING:
         if attempt.passed and not was_passed:
-            certificate_issue(attempt=attempt)
+            revoked = Certificate.objects.filter(attempt=attempt, revoked_at__isnull=False).first()
+            if revoked:  # a regrade took it away and a later one gives it back
+                revoked.revoked_at, revoked.revoked_reason = None, ""
+                revoked.save(update_fields=["revoked_at", "revoked_reason"])
+            else:
+                certificate_issue(attempt=attempt)
         elif was_passed and not attempt.passed:
             certificate = Certificate.objects.filter(
                 attempt=attempt, revoked_at__isnull=True
@@ -178,6 +186,8 @@ def item_grade(*, item: AttemptItem, points: Decimal, grader, comment: str = "")
     if not queries.can_grade(grader):
         raise ExamError(_("Only trainers grade answers."))
     points = Decimal(points)
+    if item.attempt.user_id == grader.pk:
+        raise ExamError(_("Nobody grades their own answers."))
     if points < 0 or points > item.max_points:
         raise ExamError(_("Points must be between 0 and %(max)s.") % {"max": item.max_points})
     with transaction.atomic():

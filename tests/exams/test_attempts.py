@@ -1,6 +1,7 @@
 """Taking an exam: the draw, the server's clock, autosave, submitting, and what the page shows."""
 
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -89,7 +90,7 @@ def test_a_bad_answer_is_explained_and_not_saved(client, annotator, exam, ready)
     item = item_of_kind(attempt, "ranking")
     response = client.post(
         reverse("exams:attempt-answer", args=[attempt.pk, item.position]),
-        {"rank-0": "1", "rank-1": "1", "rank-2": "2"},
+        {"rank-0": "1", "rank-1": "1", "rank-2": "2"},  # two answers ranked first
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 409 and "different rank" in response.content.decode()
@@ -97,22 +98,36 @@ def test_a_bad_answer_is_explained_and_not_saved(client, annotator, exam, ready)
     assert item.answer is None
 
 
+RIGHT_ANSWERS = {
+    "single": {"choice": 2},
+    "multiple": {"choices": [0, 2]},
+    "true_false": {"value": "true"},
+    "numeric": {"value": "30"},
+    "short_text": {"text": "force majeure"},
+    "long_text": {"text": "The indemnity clause shifts the risk to the supplier."},
+    "rating": {"score": "2", "error_type": "factual"},
+    "label": {"label": "Indemnity"},
+    "ranking": {"order": [2, 0, 1]},
+}
+
+
+def as_posted(item, answer: dict) -> dict:
+    """The form fields a browser posts: options by their position on the page."""
+    position = item.option_order.index
+    if "choice" in answer:
+        return {"choice": str(position(answer["choice"]))}
+    if "choices" in answer:
+        return {"choices": [str(position(i)) for i in answer["choices"]]}
+    if "order" in answer:
+        return {f"rank-{position(i)}": str(rank) for rank, i in enumerate(answer["order"], start=1)}
+    return answer
+
+
 def answer_everything_right(client, attempt):
-    answers = {
-        "single": {"choice": "2"},
-        "multiple": {"choices": ["0", "2"]},
-        "true_false": {"value": "true"},
-        "numeric": {"value": "30"},
-        "short_text": {"text": "force majeure"},
-        "long_text": {"text": "The indemnity clause shifts the risk to the supplier."},
-        "rating": {"score": "2", "error_type": "factual"},
-        "label": {"label": "Indemnity"},
-        "ranking": {"rank-2": "1", "rank-0": "2", "rank-1": "3"},
-    }
     for item in attempt.items.select_related("question"):
         response = client.post(
             reverse("exams:attempt-answer", args=[attempt.pk, item.position]),
-            answers[item.question.kind],
+            as_posted(item, RIGHT_ANSWERS[item.question.kind]),
             headers={"HX-Request": "true"},
         )
         assert response.status_code == 200, (item.question.kind, response.content)
@@ -268,3 +283,124 @@ def test_json_is_not_an_exit_for_keys(exam, bank):
 
     assert "answer_key" not in PresentedQuestion.__dataclass_fields__
     assert json.dumps([q.answer_key for q in bank])  # keys exist server-side
+
+
+def test_options_are_posted_by_their_place_on_the_page_not_by_the_authors_order(
+    client, annotator, exam, ready
+):
+    attempt, _ = start(client, annotator, exam)
+    page = client.get(reverse("exams:attempt-detail", args=[attempt.pk])).content.decode()
+    for name in ["choice", "choices"]:
+        values = re.findall(rf'name="{name}" value="(\d+)"', page)
+        assert values == sorted(values)  # 0, 1, 2... whatever the shuffle: nothing to learn
+    item = item_of_kind(attempt, "single")
+    shown_first = item.option_order[0]
+    client.post(reverse("exams:attempt-answer", args=[attempt.pk, item.position]), {"choice": "0"})
+    item.refresh_from_db()
+    assert item.answer == {"choice": shown_first}
+
+
+def test_the_result_page_shows_no_key_while_hand_grading_is_pending(
+    client, annotator, exam, bank, ready
+):
+    attempt, _ = start(client, annotator, exam)
+    answer_everything_right(client, attempt)
+    client.post(reverse("exams:attempt-submit", args=[attempt.pk]))
+    page = client.get(reverse("exams:attempt-result", args=[attempt.pk])).content.decode()
+    assert "need a trainer" in page
+    for secret in ["force majeure", "Indemnity", "Voidable", "Names the clause"]:
+        assert secret not in page
+
+
+def test_an_autosave_after_submitting_is_refused(client, annotator, exam, ready):
+    attempt, _ = start(client, annotator, exam)
+    services.attempt_submit(attempt=attempt)
+    item = item_of_kind(attempt, "short_text")
+    with pytest.raises(services.ExamError, match="submitted"):
+        services.attempt_save_answer(
+            attempt=attempt, position=item.position, answer={"text": "late"}
+        )
+    item.refresh_from_db()
+    assert item.answer is None
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "NaN", "Infinity", "-inf", "sNaN"])
+def test_numbers_that_are_not_numbers_are_refused(client, annotator, exam, ready, value):
+    attempt, _ = start(client, annotator, exam)
+    item = item_of_kind(attempt, "numeric")
+    response = client.post(
+        reverse("exams:attempt-answer", args=[attempt.pk, item.position]),
+        {"value": value},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409 and "Enter a number" in response.content.decode()
+
+
+def test_nobody_grades_their_own_answer(client, exam, ready, make_user):
+    trainer = make_user("trainer")
+    attempt = Attempt.objects.create(
+        exam=exam,
+        user=trainer,
+        number=1,
+        status="grading",
+        started_at=timezone.now(),
+        deadline_at=timezone.now(),
+    )
+    essay = exam.guideline.questions.get(kind="long_text")
+    item = attempt.items.create(question=essay, position=1, max_points=1, answer={"text": "mine"})
+    client.force_login(trainer)
+    assert client.get(reverse("exams:grade-item", args=[item.pk])).status_code == 404
+    with pytest.raises(services.ExamError, match="own answers"):
+        services.item_grade(item=item, points=1, grader=trainer)
+
+
+def test_question_authors_do_not_take_exams_from_their_bank(client, exam, make_user):
+    trainer = make_user("trainer")
+    client.force_login(trainer)
+    page = client.get(reverse("exams:exam-detail", args=[exam.pk])).content.decode()
+    assert "Question authors can read every answer key" in page
+
+
+def test_a_regrade_that_fails_then_passes_again_gives_the_same_certificate_back(
+    client, annotator, exam, ready, make_user
+):
+    attempt, _ = start(client, annotator, exam)
+    answer_everything_right(client, attempt)
+    services.attempt_submit(attempt=attempt)
+    services.item_grade(
+        item=item_of_kind(attempt, "long_text"), points=1, grader=make_user("trainer")
+    )
+    certificate = Certificate.objects.get(attempt=attempt)
+    exam.pass_mark_percent = 95
+    exam.save()
+    single = item_of_kind(attempt, "single").question
+    single.answer_key = {"choice": 0}
+    single.save()
+    services.question_regrade(question=single)
+    certificate.refresh_from_db()
+    assert certificate.state == "revoked"
+    single.answer_key = {"choice": 2}
+    single.save()
+    services.question_regrade(question=single)
+    certificate.refresh_from_db()
+    assert certificate.state == "valid"
+    assert Certificate.objects.filter(attempt=attempt).count() == 1
+
+
+def test_recertifying_starts_a_fresh_count_of_attempts(client, annotator, exam, ready):
+    exam.max_attempts = 1
+    exam.retake_cooldown_hours = 0
+    exam.save()
+    first, _ = start(client, annotator, exam)
+    services.attempt_submit(attempt=first)
+    Attempt.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(days=400))
+    Certificate.objects.create(
+        user=annotator,
+        exam=exam,
+        guideline=exam.guideline,
+        guideline_major_version=0,
+        issued_on=timezone.localdate() - timedelta(days=300),
+        expires_on=timezone.localdate() + timedelta(days=60),
+        recertify_by=timezone.localdate() + timedelta(days=20),
+    )
+    assert services.attempt_start(user=annotator, exam=exam).number == 2

@@ -34,6 +34,8 @@ def by_kind(bank):
         ("numeric", {"value": "32.01"}, "0"),  # just outside it
         ("numeric", {"value": "31,5"}, "1"),  # a decimal comma
         ("numeric", {"value": "thirty"}, "0"),
+        ("numeric", {"value": "1e999999999"}, "0"),  # overflows Decimal arithmetic
+        ("numeric", {"value": "NaN"}, "0"),
         ("short_text", {"text": "  Force   MAJEURE "}, "1"),  # case and spaces do not matter
         ("short_text", {"text": "force"}, "0"),
         ("short_text", {"text": ""}, "0"),
@@ -87,3 +89,19 @@ def test_a_numeric_question_without_tolerance_needs_the_exact_value(guideline):
     q = question(guideline, "numeric", {"value": "0.9"})
     assert grade(q, {"value": "0.90"}) == 1
     assert grade(q, {"value": "0.91"}) == 0
+
+
+def test_a_ranking_of_ten_answers_is_graded(guideline):
+    from django.http import QueryDict
+
+    from exams.forms import answer_from_post
+
+    q = question(
+        guideline, "ranking", {"order": list(range(10))}, options=[f"answer {i}" for i in range(10)]
+    )
+    posted = QueryDict(mutable=True)
+    for position in range(10):
+        posted[f"rank-{position}"] = str(position + 1)
+    answer = answer_from_post("ranking", posted, list(range(10)))
+    assert answer == {"order": list(range(10))}
+    assert grade(q, answer) == 1
