@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import grading, queries
+from . import grading, queries, signals
 from .models import Attempt, AttemptItem, Certificate, Exam, Question
 
 CENT = Decimal("0.01")
@@ -163,6 +163,7 @@ def _finalize_if_graded(attempt: Attempt) -> None:
     attempt.status = Attempt.Status.GRADED
     attempt.graded_at = timezone.now()
     attempt.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at"])
+    transaction.on_commit(lambda: signals.attempt_graded.send(sender=Attempt, attempt=attempt))
     if attempt.exam.purpose != Exam.Purpose.SCREENING:
         if attempt.passed and not was_passed:
             revoked = Certificate.objects.filter(attempt=attempt, revoked_at__isnull=False).first()

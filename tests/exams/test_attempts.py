@@ -165,6 +165,26 @@ def test_submitting_grades_automatically_and_waits_for_the_long_text(
     ) == 12
 
 
+def test_a_final_grade_is_announced_once(
+    client, annotator, exam, ready, django_capture_on_commit_callbacks
+):
+    from exams.signals import attempt_graded
+
+    heard = []
+    attempt_graded.connect(
+        lambda sender, attempt, **kw: heard.append(attempt.pk), weak=False, dispatch_uid="t"
+    )
+    try:
+        attempt, _ = start(client, annotator, exam)
+        attempt.items.filter(question__kind="long_text").delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.attempt_submit(attempt=attempt)
+            services.attempt_submit(attempt=attempt)
+    finally:
+        attempt_graded.disconnect(dispatch_uid="t")
+    assert heard == [attempt.pk]
+
+
 def test_submitting_twice_changes_nothing(client, annotator, exam, ready):
     attempt, _ = start(client, annotator, exam)
     answer_everything_right(client, attempt)
