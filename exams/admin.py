@@ -29,26 +29,7 @@ class SuperuserOnly:
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = [
-            "guideline",
-            "chapter",
-            "ref",
-            "category",
-            "difficulty",
-            "kind",
-            "prompt",
-            "material",
-            "options",
-            "answer_key",
-            "partial_credit",
-            "tolerance",
-            "text_match",
-            "allowed_distance",
-            "error_types",
-            "rubric",
-            "points",
-            "is_active",
-        ]
+        fields = ["guideline", *bank.QUESTION_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
