@@ -16,7 +16,8 @@ docs/deployment.md (2 x cores + 1 sync workers unless told otherwise) and runs o
 candidate with the standard library's http.client. Each candidate starts at a random moment in
 the first interval, so the load is spread, and cycles over its attempt's questions.
 
-It ends with a cheaper, in-process comparison: the autosave as written (one conditional UPDATE,
+It ends with a cheaper, in-process comparison: the autosave as written (the attempt's row lock
+with the open/deadline check in the query, then one UPDATE of the item;
 services.attempt_save_answer) against the naive read-modify-write a first version would do
 (lock the attempt, check the deadline in Python, load the item, save() it with its history row).
 
@@ -533,7 +534,7 @@ def main() -> int:
             ours = time_saves(services.attempt_save_answer, attempt, BASELINE_SAVES)
             naive = time_saves(naive_save, attempt, BASELINE_SAVES)
             print(
-                f"in-process, {BASELINE_SAVES} saves each: conditional UPDATE (ours) "
+                f"in-process, {BASELINE_SAVES} saves each: lock + UPDATE (ours) "
                 f"{ours * 1000:.2f} ms, naive lock + check + save() {naive * 1000:.2f} ms "
                 f"(ratio {naive / ours:.1f}x)"
             )
