@@ -133,3 +133,31 @@ def test_the_pdf_in_chinese_has_real_chinese_text(client, certificate):
     assert any("CJK" in font or "SC" in font for font in fonts), (
         fonts
     )  # a font with the glyphs, not boxes
+
+
+def test_publishing_a_major_revision_in_training_puts_the_certificate_into_recertification(
+    certificate, exam, django_capture_on_commit_callbacks
+):
+    from training import services as training_services
+
+    guideline = exam.guideline
+    training_services.guideline_publish(page=guideline)  # records 1.0
+    chapter = guideline.get_children().specific().first()
+    with django_capture_on_commit_callbacks(execute=True):
+        training_services.guideline_publish(page=chapter, is_major=True)
+    guideline.refresh_from_db()
+    certificate.refresh_from_db()
+    assert guideline.major_version == 2
+    assert certificate.state == Certificate.State.RECERTIFY
+    assert len(mail.outbox) == 1
+
+
+def test_a_candidate_takes_a_screening_exam_without_reading_the_guideline(client, exam, make_user):
+    from exams.models import Exam
+
+    exam.purpose = Exam.Purpose.SCREENING
+    exam.save()
+    candidate = make_user("candidate")
+    client.force_login(candidate)
+    response = client.post(reverse("exams:exam-start", args=[exam.pk]))
+    assert response.status_code == 302 and "/exams/attempts/" in response.url
