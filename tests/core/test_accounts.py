@@ -112,6 +112,7 @@ def test_each_role_has_a_home_page_that_says_what_it_does_here(client, make_user
         "hr": ["Your workforce", "As HR you screen candidates"],
         "payroll_admin": ["Your workforce", "As payroll admin"],
         "superuser": ["Rebuild the demo data"],
+        "trainer": ["Your work as Trainer", "Write the question banks", "0 answers to grade"],
     }
     for role, phrases in expectations.items():
         client.force_login(make_user(role))
