@@ -33,24 +33,7 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        candidate = Question(
-            **{
-                name: cleaned.get(name)
-                for name in [
-                    "kind",
-                    "options",
-                    "answer_key",
-                    "error_types",
-                    "partial_credit",
-                    "tolerance",
-                    "text_match",
-                    "allowed_distance",
-                    "rubric",
-                    "material",
-                    "points",
-                ]
-            }
-        )
+        candidate = bank.question_candidate(cleaned)
         for name, messages in bank.question_problems(candidate).items():
             self.add_error("answer_key" if name == "error_type" else name, messages)
         return cleaned

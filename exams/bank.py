@@ -48,6 +48,27 @@ GRADING_FIELDS = (
     "text_match",
     "allowed_distance",
 )
+# The fields that decide how a question is graded, checked together by question_problems().
+GRADING_FIELDS = (
+    "kind",
+    "options",
+    "answer_key",
+    "error_types",
+    "partial_credit",
+    "tolerance",
+    "text_match",
+    "allowed_distance",
+    "rubric",
+    "material",
+    "points",
+)
+
+
+def question_candidate(cleaned: dict) -> Question:
+    """An unsaved question from a form's cleaned data, for question_problems() to check."""
+    return Question(**{name: cleaned.get(name) for name in GRADING_FIELDS})
+
+
 # The fields a trainer sets on a question (the guideline is set apart: it scopes the ref).
 QUESTION_FIELDS = (
     "chapter",

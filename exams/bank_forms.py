@@ -251,24 +251,7 @@ class QuestionForm(forms.ModelForm):
         if key is None:
             return cleaned
         cleaned["answer_key"] = key
-        candidate = Question(
-            **{
-                name: cleaned.get(name)
-                for name in [
-                    "kind",
-                    "options",
-                    "answer_key",
-                    "error_types",
-                    "partial_credit",
-                    "tolerance",
-                    "text_match",
-                    "allowed_distance",
-                    "rubric",
-                    "material",
-                    "points",
-                ]
-            }
-        )
+        candidate = bank.question_candidate(cleaned)
         for name, messages in bank.question_problems(candidate).items():
             target = self.field_for(name, kind, cleaned.get("text_match"))
             if target is None or target not in self.errors:
