@@ -21,8 +21,11 @@ def mfa_required(user) -> bool:
 
 
 def mfa_setup_pending(user) -> bool:
-    """True while a user who must use MFA has not turned it on yet."""
-    return mfa_required(user) and not is_mfa_enabled(user)
+    """True while a user who must use MFA has not turned it on yet. Cached on the user for
+    the request: the middleware and the navigation both ask."""
+    if not hasattr(user, "_mfa_setup_pending"):
+        user._mfa_setup_pending = mfa_required(user) and not is_mfa_enabled(user)
+    return user._mfa_setup_pending
 
 
 class RequireMFAMiddleware:
