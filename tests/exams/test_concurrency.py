@@ -15,9 +15,6 @@ pytestmark = [
 
 
 def test_concurrent_submits_grade_once_and_issue_one_certificate(exam, bank, make_user, ready):
-    from tests.conftest import restore_migration_data
-
-    restore_migration_data()
     user = make_user("annotator")
     exam.sections.update(question_count=1)
     exam.guideline.questions.exclude(kind="single").update(is_active=False)
