@@ -277,6 +277,40 @@ class AttemptItem(models.Model):
         return f"{self.attempt} / {self.position}"
 
 
+class ExamAssignment(models.Model):
+    """An invitation to take an exam. Screening exams are open to a candidate only through one,
+    which recruitment creates when HR invites them."""
+
+    exam = models.ForeignKey(
+        Exam, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("exam")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exam_assignments",
+        verbose_name=_("user"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("exam assignment")
+        verbose_name_plural = _("exam assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "user"], name="one_assignment_per_exam")
+        ]
+
+    def __str__(self):
+        return f"{self.exam} - {self.user}"
+
+
 def new_certificate_code() -> str:
     # 12 characters from an alphabet without look-alikes: easy to type from paper.
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -61,12 +61,12 @@ def exams_open_to(user) -> QuerySet[Exam]:
     exams = Exam.objects.select_related("guideline").order_by("title")
     if user.is_superuser:
         return exams
-    purposes = []
-    if has_role(user, Role.CANDIDATE):
-        purposes.append(Exam.Purpose.SCREENING)
+    open_to = Q(pk__in=[])
+    if has_role(user, Role.CANDIDATE):  # only the screening exams HR invited them to
+        open_to |= Q(purpose=Exam.Purpose.SCREENING, assignments__user=user)
     if has_role(user, *WORKER_ROLES):
-        purposes += [Exam.Purpose.CERTIFICATION, Exam.Purpose.PROMOTION]
-    return exams.filter(purpose__in=purposes)
+        open_to |= Q(purpose__in=[Exam.Purpose.CERTIFICATION, Exam.Purpose.PROMOTION])
+    return exams.filter(open_to).distinct()
 
 
 def start_blockers(user, exam: Exam) -> list[str]:

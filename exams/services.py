@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import grading, queries, signals
-from .models import Attempt, AttemptItem, Certificate, Exam, Question
+from .models import Attempt, AttemptItem, Certificate, Exam, ExamAssignment, Question
 
 CENT = Decimal("0.01")
 KINDS_WITH_OPTIONS = {
@@ -275,3 +275,15 @@ def certificates_require_recertification(*, guideline, new_major: int) -> list[C
                 update_fields=["recertify_by"]
             )  # save(), not update(): history keeps it
     return affected
+
+
+def exam_assign(*, exam: Exam, user, assigned_by=None) -> ExamAssignment:
+    """Invite someone to an exam; inviting them again changes nothing."""
+    if exam.purpose != Exam.Purpose.SCREENING:
+        raise ExamError(
+            _("Only screening exams are assigned; workers reach the others themselves.")
+        )
+    assignment, _created = ExamAssignment.objects.get_or_create(
+        exam=exam, user=user, defaults={"assigned_by": assigned_by}
+    )
+    return assignment

@@ -39,7 +39,9 @@ STAFF_FLAG = {"hr", "payroll_admin", "project_manager", "superuser"}
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()  # rate-limit counters live in the cache
@@ -87,5 +89,6 @@ def restore_migration_data():
     for migration in [
         "workforce.people.migrations.0002_roles_and_rungs",
         "training.migrations.0003_guideline_index_and_permissions",
+        "workforce.recruitment.migrations.0002_careers_index_and_permissions",
     ]:
         importlib.import_module(migration).seed(apps)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("workforce.people.urls")),
     path("training/", include("training.urls")),
     path("exams/", include("exams.urls")),
+    path("recruitment/", include("workforce.recruitment.urls")),
     # Public: anyone holding a certificate's code checks it here (also from its QR code).
     re_path(
         r"^verify/(?P<code>[A-Za-z0-9]{1,40})/?$",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from exams import services
 from exams.models import Certificate
 from training.signals import guideline_major_revision
 
@@ -159,5 +160,7 @@ def test_a_candidate_takes_a_screening_exam_without_reading_the_guideline(client
     exam.save()
     candidate = make_user("candidate")
     client.force_login(candidate)
+    assert client.post(reverse("exams:exam-start", args=[exam.pk])).status_code == 404
+    services.exam_assign(exam=exam, user=candidate)  # HR's invitation opens it
     response = client.post(reverse("exams:exam-start", args=[exam.pk]))
     assert response.status_code == 302 and "/exams/attempts/" in response.url

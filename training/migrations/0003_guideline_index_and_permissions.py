@@ -5,97 +5,20 @@ install), so guidelines are served at /pages/guidelines/<slug>/. Trainers may al
 choose images for their examples. The lists are frozen here, like people's role migration.
 """
 
-import uuid
-
 from django.db import migrations
-from django.utils import timezone
+
+from workforce.core import pagetree
 
 INDEX_SLUG = "guidelines"
 PAGE_PERMISSIONS = {
     "Trainer": ["add_page", "change_page", "publish_page"],
     "Project manager": ["add_page", "change_page"],
 }
-PERMISSION_NAMES = {
-    "add_page": "Can add page",
-    "change_page": "Can change page",
-    "publish_page": "Publish any page",
-}
 TRAINER_IMAGE_PERMISSIONS = {
     "add_image": "Can add image",
     "change_image": "Can change image",
     "choose_image": "Can choose image",
 }
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's path alphabet, 4 characters a step
-STEPLEN = 4
-
-
-def _step(number: int) -> str:
-    digits = ""
-    while number:
-        number, rest = divmod(number, len(ALPHABET))
-        digits = ALPHABET[rest] + digits
-    return digits.rjust(STEPLEN, "0")
-
-
-def _parent(apps):
-    Site = apps.get_model("wagtailcore", "Site")
-    Page = apps.get_model("wagtailcore", "Page")
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page if site else Page.objects.filter(depth=1).order_by("path").first()
-
-
-def _index_page(apps):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Page = apps.get_model("wagtailcore", "Page")
-    GuidelineIndexPage = apps.get_model("training", "GuidelineIndexPage")
-    existing = GuidelineIndexPage.objects.order_by("path").first()
-    if existing:
-        return existing
-    parent = _parent(apps)
-    if parent is None:  # no Wagtail tree at all: nothing to hang the index on
-        return None
-    last = (
-        Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-        .order_by("-path")
-        .values_list("path", flat=True)
-        .first()
-    )
-    number = int(last[-STEPLEN:], len(ALPHABET)) + 1 if last else 1
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label="training", model="guidelineindexpage"
-    )
-    now = timezone.now()
-    page = GuidelineIndexPage.objects.create(
-        title="Guidelines",
-        draft_title="Guidelines",
-        slug=INDEX_SLUG,
-        content_type=content_type,
-        path=parent.path + _step(number),
-        depth=parent.depth + 1,
-        numchild=0,
-        url_path=f"{parent.url_path}{INDEX_SLUG}/",
-        live=True,
-        has_unpublished_changes=False,
-        first_published_at=now,
-        last_published_at=now,
-        locale_id=parent.locale_id,
-        translation_key=uuid.uuid4(),
-        intro="",
-    )
-    Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + 1)
-    return page
-
-
-def _permission(apps, app_label, model, codename, name):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type, codename=codename, defaults={"name": name}
-    )
-    return permission
-
-
 def forwards(apps, schema_editor):
     seed(apps)
 
@@ -103,26 +26,17 @@ def forwards(apps, schema_editor):
 def seed(apps):
     """Create the index and the permissions; also for tests that flush the database."""
     Group = apps.get_model("auth", "Group")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
     Collection = apps.get_model("wagtailcore", "Collection")
-    index = _index_page(apps)
-    for group_name, codenames in PAGE_PERMISSIONS.items():
-        group = Group.objects.filter(name=group_name).first()
-        if group is None or index is None:
-            continue
-        for codename in codenames:
-            permission = _permission(
-                apps, "wagtailcore", "page", codename, PERMISSION_NAMES[codename]
-            )
-            GroupPagePermission.objects.get_or_create(
-                group=group, page_id=index.pk, permission=permission
-            )
+    index = pagetree.index_page(
+        apps, "training", "GuidelineIndexPage", slug=INDEX_SLUG, title="Guidelines", intro=""
+    )
+    pagetree.grant_page_permissions(apps, index, PAGE_PERMISSIONS)
     trainer = Group.objects.filter(name="Trainer").first()
     root_collection = Collection.objects.filter(depth=1).order_by("path").first()
     if trainer and root_collection:
         for codename, name in TRAINER_IMAGE_PERMISSIONS.items():
-            permission = _permission(apps, "wagtailimages", "image", codename, name)
+            permission = pagetree.permission(apps, "wagtailimages", "image", codename, name)
             GroupCollectionPermission.objects.get_or_create(
                 group=trainer, collection=root_collection, permission=permission
             )

@@ -5,6 +5,7 @@ from exams import queries as exam_queries
 from workforce.core.middleware import mfa_setup_pending
 from workforce.people import queries as people_queries
 from workforce.people.roles import WORKER_ROLES, Role, has_role
+from workforce.recruitment import queries as recruitment_queries
 
 
 def navigation(request):
@@ -20,6 +21,14 @@ def navigation(request):
             (_("Guidelines"), reverse("training:guideline-list")),
             (_("Exams"), reverse("exams:exam-list")),
         ]
+    if has_role(user, Role.CANDIDATE):
+        items.append((_("My applications"), reverse("recruitment:my-applications")))
+    if recruitment_queries.can_recruit(user):
+        items.append((_("Recruitment"), reverse("recruitment:board")))
+    elif (
+        recruitment_queries.may_interview(user) and recruitment_queries.interviews_of(user).exists()
+    ):
+        items.append((_("Interviews"), reverse("recruitment:interview-list")))
     if exam_queries.can_author_questions(user):
         items.append((_("Question bank"), reverse("exams:question-list")))
     elif exam_queries.can_manage_exams(user) or exam_queries.can_see_item_analysis(user):

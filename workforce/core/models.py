@@ -14,6 +14,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         DEMO_REBUILD = "demo_rebuild", _("Rebuild the demo data")
+        CANDIDATE_IMPORT = "candidate_import", _("Import candidates")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -40,6 +41,8 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Where to go once the work is done, such as the import's report.
+    result_url = models.CharField(_("result"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
