@@ -123,6 +123,65 @@ MATRIX = {
         "exam",
         by_role(403, anonymous=302, trainer=200, hr=200, project_manager=200, superuser=200),
     ),
+    # Recruitment: HR's pages. Someone else's application, interview and offer are HR's only.
+    "recruitment:board": ("get", None, by_role(403, anonymous=302, hr=200, superuser=200)),
+    "recruitment:board-bulk": ("post", None, by_role(403, anonymous=302, hr=302, superuser=302)),
+    "recruitment:funnel": ("get", None, by_role(403, anonymous=302, hr=200, superuser=200)),
+    "recruitment:application-detail": (
+        "get",
+        "application",
+        by_role(404, anonymous=302, hr=200, superuser=200),
+    ),
+    "recruitment:application-move": (
+        "post",
+        "application",
+        by_role(403, anonymous=302, hr=302, superuser=302),
+    ),
+    "recruitment:application-cv": (
+        "get",
+        "application",
+        by_role(404, anonymous=302, hr=200, superuser=200),
+    ),
+    "recruitment:interview-schedule": (
+        "get",
+        "application",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
+    "recruitment:offer-make": (
+        "get",
+        "application",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
+    "recruitment:offer-letter": (
+        "get",
+        "application",
+        by_role(404, anonymous=302, hr=200, superuser=200),
+    ),
+    "recruitment:interview-list": ("get", None, LOGGED_IN_ONLY),
+    "recruitment:interview-evaluate": (
+        "get",
+        "interview",
+        by_role(404, anonymous=302, hr=200, superuser=200),
+    ),
+    # Anyone may open the apply page: visitors are asked to sign up, workers to ask HR.
+    "recruitment:apply": ("get", "opening", ALL),
+    "recruitment:my-applications": ("get", None, LOGGED_IN_ONLY),
+    "recruitment:application-withdraw": ("post", "application", by_role(404, anonymous=302)),
+    "recruitment:offer-answer": ("post", "application", by_role(404, anonymous=302)),
+    # Only a person with a candidate record has data to export or erase.
+    "recruitment:my-data-export": ("get", None, by_role(404, anonymous=302)),
+    "recruitment:my-data-erase": ("get", None, by_role(404, anonymous=302)),
+    "recruitment:import-upload": ("get", None, by_role(403, anonymous=302, hr=200, superuser=200)),
+    "recruitment:import-detail": (
+        "get",
+        "candidate_import",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
+    "recruitment:import-run": (
+        "post",
+        "candidate_import",
+        by_role(403, anonymous=302, hr=302, superuser=302),
+    ),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -165,6 +224,51 @@ def objects(make_user):
         "team_member": {"pk": WorkerFactory(team=team).pk},
         "root_page": [""],
         **_exam_objects(admin),
+        **_recruitment_objects(admin),
+    }
+
+
+def _recruitment_objects(hr):
+    """Another candidate's application at the offer stage, with a CV, an interview held by
+    someone else, an offer, and an import HR uploaded."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from tests.factories import DomainFactory
+    from tests.recruitment.conftest import apply, make_opening
+    from workforce.people.models import Rung
+    from workforce.recruitment.models import CandidateImport, Interview, Offer
+
+    opening = make_opening(DomainFactory(slug="law-matrix"), min_education="")
+    opening.save_revision().publish()
+    application = apply(None, opening, email="someone.else@example.org")
+    application.stage = "offer"
+    application.save()
+    interview = Interview.objects.create(
+        application=application, scheduled_at=timezone.now(), interviewer=hr, place="Room 1"
+    )
+    Offer.objects.create(
+        application=application,
+        rung=Rung.objects.get(code="annotator"),
+        site=opening.site,
+        pay_amount=Decimal("45.00"),
+        currency="USD",
+        pay_summary="45 USD an hour.",
+        start_on=timezone.localdate() + timedelta(days=10),
+        respond_by=timezone.localdate() + timedelta(days=5),
+        language="en",
+    )
+    candidate_import = CandidateImport.objects.create(
+        file=SimpleUploadedFile("fair.csv", b"first_name\n"), file_name="fair.csv", uploaded_by=hr
+    )
+    return {
+        "opening": {"opening_id": opening.pk},
+        "application": {"pk": application.pk},
+        "interview": {"pk": interview.pk},
+        "candidate_import": {"pk": candidate_import.pk},
     }
 
 
@@ -240,7 +344,7 @@ def test_each_role_gets_the_expected_status_on_every_page(role, client, make_use
 def _project_url_names(resolver=None, namespace=""):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace in {"core", "people", "training", "exams"}:
+            if entry.namespace in {"core", "people", "training", "exams", "recruitment"}:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:
             yield namespace + entry.name

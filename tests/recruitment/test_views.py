@@ -292,3 +292,42 @@ def test_a_new_sign_up_becomes_a_candidate(client, opening):
     )
     user = UserFactory._meta.model.objects.get(email="new.person@example.org")
     assert list(user.groups.values_list("name", flat=True)) == [Role.CANDIDATE]
+
+
+def test_the_funnel_counts_each_stage_reached_and_the_days_to_hire(
+    client, make_user, candidate_user, opening
+):
+    from tests.recruitment.test_services import make_offer, to_interview
+
+    hr = make_user("hr")
+    hired = apply(candidate_user, opening)
+    to_interview(hired, hr)  # straight to interview: screening and exam count as passed through
+    services.offer_accept(offer=make_offer(hired, hr), user=candidate_user)
+    Application.objects.filter(pk=hired.pk).update(applied_at=timezone.now() - timedelta(days=10))
+    rejected = apply(None, opening, email="r@example.org", phone="+1 212 555 0199")
+    services.applications_reject(applications=[rejected], by=hr, reason="Junior")
+    client.force_login(hr)
+    response = client.get(reverse("recruitment:funnel"))
+    total = response.context["rows"][0]
+    assert total["opening"] == "" and total["counts"] == [2, 1, 1, 1, 1, 1, 1]
+    assert total["hire_rate"] == 50.0 and total["median_days_to_hire"] == 10.0
+    assert "50.0%" in response.content.decode()
+
+
+def test_hr_writes_openings_in_wagtail_with_preview_and_scheduled_publishing(
+    client, make_user, opening
+):
+    from wagtail.models import Page
+
+    index = opening.get_parent()
+    client.force_login(make_user("hr"))
+    add = reverse("wagtailadmin_pages:add", args=["recruitment", "openingpage", index.pk])
+    page = client.get(add).content.decode()
+    assert "Requirements" in page and 'name="go_live_at"' in page  # scheduled publishing
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[opening.pk]))
+    assert edit.status_code == 200 and "preview" in edit.content.decode().lower()
+    # Elsewhere in the page tree HR may not write.
+    trainer_only = Page.objects.get(slug="guidelines")
+    assert client.get(
+        reverse("wagtailadmin_pages:add_subpage", args=[trainer_only.pk])
+    ).status_code in {302, 403}

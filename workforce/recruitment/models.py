@@ -571,7 +571,7 @@ class Offer(models.Model):
     rung = models.ForeignKey("people.Rung", on_delete=models.PROTECT, related_name="+")
     site = models.ForeignKey("people.Site", on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(
-        "people.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     pay_amount = models.DecimalField(
         _("pay"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]

@@ -208,10 +208,14 @@ def funnel(params) -> dict:
     )
     if frame.empty:
         return {"rows": [], "stages": FUNNEL_STAGES}
+    columns = ["application_id", "to_stage", "changed_at"]
     reached = pd.DataFrame(
-        StageChange.objects.filter(application__in=applications.values("pk")).values(
-            "application_id", "to_stage", "changed_at"
-        )
+        list(
+            StageChange.objects.filter(application__in=applications.values("pk")).values_list(
+                *columns
+            )
+        ),
+        columns=columns,
     )
     frame = frame.rename(
         columns={
@@ -220,24 +224,27 @@ def funnel(params) -> dict:
             "opening__domain__name": "domain",
         }
     )
+    # How far each application got: a skipped stage (straight to interview) was passed through.
+    rank = {stage.value: i for i, stage in enumerate(FUNNEL_STAGES)}
+    reached["rank"] = reached["to_stage"].map(rank)
+    frame["furthest"] = (
+        frame["application_id"].map(reached.groupby("application_id")["rank"].max()).fillna(0)
+    )
+    hired_at = (
+        reached[reached["to_stage"] == Stage.HIRED].groupby("application_id")["changed_at"].min()
+    )
+    # Through a dict: mapping ids through an empty datetime Series fails to cast in pandas 3.
+    hired_on = pd.to_datetime(frame["application_id"].map(hired_at.to_dict()), utc=True)
+    frame["days_to_hire"] = (
+        hired_on - pd.to_datetime(frame["applied_at"], utc=True)
+    ).dt.total_seconds() / 86400
     rows = []
     for (domain, opening), group in [
         *(((d, ""), g) for d, g in frame.groupby("domain", sort=True)),
         *frame.groupby(["domain", "opening"], sort=True),
     ]:
-        ids = set(group["application_id"])
-        mine = reached[reached["application_id"].isin(ids)]
-        counts = [len(ids)] + [
-            mine.loc[mine["to_stage"] == stage, "application_id"].nunique()
-            for stage in FUNNEL_STAGES[1:]
-        ]
-        # An application that skipped a stage (straight to interview) still passed through it.
-        for i in range(len(counts) - 2, 0, -1):
-            counts[i] = max(counts[i], counts[i + 1])
-        hires = mine[mine["to_stage"] == Stage.HIRED].merge(
-            group[["application_id", "applied_at"]], on="application_id"
-        )
-        days = (hires["changed_at"] - hires["applied_at"]).dt.total_seconds() / 86400
+        counts = [int((group["furthest"] >= i).sum()) for i in range(len(FUNNEL_STAGES))]
+        days = group["days_to_hire"].dropna()
         rows.append(
             {
                 "domain": domain,
