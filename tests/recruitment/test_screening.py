@@ -79,4 +79,4 @@ def test_reasons_are_read_in_the_readers_language(candidate_user, opening):
     application = apply(candidate_user, opening, education_level="bachelor")
     with translation.override("fr"):
         texts = [text for _met, text in screening.describe_all(application.screening)]
-    assert texts[0] != "degree: Bachelor, needs Master"
+    assert texts[0] == "diplôme\xa0: Licence, requis Master"

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -283,6 +284,8 @@ class Candidate(models.Model):
         ordering = ["last_name", "first_name"]
 
     def __str__(self):
+        if self.erased_at:  # named at reading time, in the reader's language
+            return gettext("Erased candidate %(number)s") % {"number": self.pk}
         return f"{self.first_name} {self.last_name}".strip() or self.email
 
     def save(self, *args, **kwargs):
@@ -418,6 +421,10 @@ class Application(models.Model):
             models.UniqueConstraint(
                 fields=["candidate", "opening"], name="one_application_per_opening"
             )
+        ]
+        # The board reads each stage's column best score first.
+        indexes = [
+            models.Index(fields=["stage", "-screening_score", "applied_at"], name="board_column")
         ]
 
     def __str__(self):

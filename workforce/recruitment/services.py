@@ -573,7 +573,7 @@ def candidate_erase(*, candidate: Candidate, by) -> Candidate:
             application.interviews.update(notes="", place="", meeting_link="")
             Offer.objects.filter(application=application).delete()
         user = candidate.user
-        candidate.first_name, candidate.last_name = _("Erased"), _("candidate")
+        candidate.first_name = candidate.last_name = ""
         candidate.email = f"erased-{candidate.pk}@invalid.example"
         candidate.phone = candidate.city = candidate.country = ""
         candidate.user = None
