@@ -2,6 +2,8 @@
 offers, hiring and erasure. Each runs in one transaction and says in words why it refused."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -39,6 +41,25 @@ from .models import (
 
 class RecruitmentError(Exception):
     """A refusal a person can read, shown beside the form or on the board."""
+
+
+_letters_on_hold = ContextVar("letters_on_hold", default=False)
+
+
+@contextmanager
+def letters_held():
+    """Write no letters to candidates inside this block (demo data about invented people)."""
+    token = _letters_on_hold.set(True)
+    try:
+        yield
+    finally:
+        _letters_on_hold.reset(token)
+
+
+def _send_letter(application_pk: int, letter: str, *args) -> None:
+    # After the commit: a letter never announces a step that was rolled back.
+    if not _letters_on_hold.get():
+        transaction.on_commit(lambda: tasks.email_candidate.enqueue(application_pk, letter, *args))
 
 
 # Stages HR sets by hand from the application page; the others follow from an action
@@ -163,7 +184,7 @@ def application_submit(
         StageChange.objects.create(
             application=application, to_stage=Stage.APPLIED, changed_by=user, changed_at=now
         )
-        transaction.on_commit(lambda: tasks.email_candidate.enqueue(application.pk, "received"))
+        _send_letter(application.pk, "received")
     return application
 
 
@@ -254,9 +275,7 @@ def applications_invite_to_exam(*, applications: Iterable[Application], by) -> l
                     assigned_by=by,
                 )
             # Candidates imported without an account get the exam when they sign up.
-            transaction.on_commit(
-                lambda pk=application.pk: tasks.email_candidate.enqueue(pk, "exam_invited")
-            )
+            _send_letter(application.pk, "exam_invited")
     return applications
 
 
@@ -355,9 +374,7 @@ def interview_schedule(
         )
         interview.full_clean()
         interview.save()
-        transaction.on_commit(
-            lambda: tasks.email_candidate.enqueue(application.pk, "interview", interview.pk)
-        )
+        _send_letter(application.pk, "interview", interview.pk)
     return interview
 
 
@@ -425,7 +442,7 @@ def offer_make(
         offer.full_clean()
         offer.save()
         stage_move(application=application, to_stage=Stage.OFFER, by=by)
-        transaction.on_commit(lambda: tasks.email_candidate.enqueue(application.pk, "offer"))
+        _send_letter(application.pk, "offer")
     return offer
 
 
@@ -498,7 +515,7 @@ def hire(*, application: Application, by) -> Worker:
         stage_move(
             application=application, to_stage=Stage.HIRED, by=by, reason=_("Offer accepted.")
         )
-        transaction.on_commit(lambda: tasks.email_candidate.enqueue(application.pk, "hired"))
+        _send_letter(application.pk, "hired")
     return worker
 
 
@@ -526,9 +543,7 @@ def applications_reject(
     with transaction.atomic():
         for application in applications:
             stage_move(application=application, to_stage=Stage.REJECTED, by=by, reason=reason)
-            transaction.on_commit(
-                lambda pk=application.pk: tasks.email_candidate.enqueue(pk, "rejected")
-            )
+            _send_letter(application.pk, "rejected")
     return applications
 
 
