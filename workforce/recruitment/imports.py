@@ -458,8 +458,9 @@ def candidate_import_start(*, candidate_import: CandidateImport, only_valid: boo
     if refusal:
         raise RecruitmentError(refusal)
     with transaction.atomic():
+        # Lock only the import's row: PostgreSQL refuses FOR UPDATE across the outer join to job.
         locked = (
-            CandidateImport.objects.select_for_update()
+            CandidateImport.objects.select_for_update(of=("self",))
             .select_related("job")
             .get(pk=candidate_import.pk)
         )
