@@ -24,6 +24,11 @@ def by_role(default, **overrides):
     return {role: overrides.get(role, default) for role in ROLE_NAMES}
 
 
+def managers_only(denied, ok=200):
+    """Project managers and HR (and superusers) get `ok`; everyone else `denied`."""
+    return by_role(denied, anonymous=302, project_manager=ok, hr=ok, superuser=ok)
+
+
 def people_staff_only(denied):
     return {role: 200 if role in PEOPLE_STAFF else denied for role in ROLE_NAMES} | {
         "anonymous": 302
@@ -182,6 +187,32 @@ MATRIX = {
         "candidate_import",
         by_role(403, anonymous=302, hr=302, superuser=302),
     ),
+    # Projects: managers (project managers and HR) run them; workers see their own checklists.
+    "projects:project-list": ("get", None, LOGGED_IN_ONLY),
+    "projects:project-create": ("get", None, managers_only(403)),
+    "projects:project-detail": ("get", "project", managers_only(404)),
+    "projects:project-edit": ("get", "project", managers_only(403)),
+    "projects:project-staffing": ("get", "project", managers_only(403)),
+    "projects:onboarding-start": ("post", "project", managers_only(403, ok=302)),
+    # An empty assignment form is shown again with its errors.
+    "projects:assignment-create": ("post", "project", managers_only(403)),
+    # Someone else's onboarding: only managers reach it.
+    "projects:onboarding-detail": ("get", "onboarding", managers_only(404)),
+    "projects:onboarding-nda": ("get", "onboarding", managers_only(404)),
+    "projects:onboarding-rate": ("post", "onboarding", managers_only(404, ok=302)),
+    "projects:onboarding-wellbeing": ("get", "onboarding", by_role(404, anonymous=302)),
+    "projects:onboarding-tools": ("post", "onboarding", managers_only(403, ok=302)),
+    "projects:assignment-end": ("post", "assignment", managers_only(403, ok=302)),
+    "projects:token-list": (
+        "get",
+        None,
+        by_role(403, anonymous=302, project_manager=200, superuser=200),
+    ),
+    "projects:token-revoke": (
+        "post",
+        "token",
+        by_role(403, anonymous=302, project_manager=302, superuser=302),
+    ),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -225,6 +256,42 @@ def objects(make_user):
         "root_page": [""],
         **_exam_objects(admin),
         **_recruitment_objects(admin),
+        **_project_objects(admin),
+    }
+
+
+def _project_objects(manager):
+    """A project with another worker's onboarding and assignment, and a tool token."""
+    from django.utils import timezone
+
+    from exams.models import Exam
+    from tests.exams.conftest import make_guideline
+    from workforce.projects.models import Assignment, Onboarding, Project, ToolToken
+
+    guideline = make_guideline(slug="law-projects", title="Project guideline")
+    project = Project.objects.create(
+        name="Matrix project",
+        domain=guideline.domain,
+        status="active",
+        manager=manager,
+        guideline=guideline,
+        required_exam=Exam.objects.create(
+            title="Cert", purpose="certification", guideline=guideline, time_limit_minutes=10
+        ),
+        nda_text="Confidential.",
+        pay_kind="salary",
+    )
+    worker = WorkerFactory()
+    onboarding = Onboarding.objects.create(project=project, worker=worker)
+    assignment = Assignment.objects.create(
+        project=project, worker=worker, role="supervisor", starts_on=timezone.localdate()
+    )
+    token = ToolToken.objects.create(name="Tool", prefix="wf_x", digest="0" * 64)
+    return {
+        "project": {"pk": project.pk},
+        "onboarding": {"pk": onboarding.pk},
+        "assignment": {"pk": assignment.pk},
+        "token": {"pk": token.pk},
     }
 
 
@@ -344,7 +411,14 @@ def test_each_role_gets_the_expected_status_on_every_page(role, client, make_use
 def _project_url_names(resolver=None, namespace=""):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace in {"core", "people", "training", "exams", "recruitment"}:
+            if entry.namespace in {
+                "core",
+                "people",
+                "training",
+                "exams",
+                "recruitment",
+                "projects",
+            }:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:
             yield namespace + entry.name

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "training",
     "exams",
     "workforce.recruitment",
+    "workforce.projects",
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from exams import views as exam_views
+from workforce.projects.api import api as project_api
 
 # Every login goes through allauth, so MFA and the login rate limits always apply: Django's
 # and Wagtail's own login pages only send people there.
@@ -18,6 +19,8 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("exams/", include("exams.urls")),
     path("recruitment/", include("workforce.recruitment.urls")),
+    path("projects/", include("workforce.projects.urls")),
+    path("api/v1/", project_api.urls),
     # Public: anyone holding a certificate's code checks it here (also from its QR code).
     re_path(
         r"^verify/(?P<code>[A-Za-z0-9]{1,40})/?$",

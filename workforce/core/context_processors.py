@@ -5,6 +5,7 @@ from exams import queries as exam_queries
 from workforce.core.middleware import mfa_setup_pending
 from workforce.people import queries as people_queries
 from workforce.people.roles import WORKER_ROLES, Role, has_role
+from workforce.projects import queries as projects_queries
 from workforce.recruitment import queries as recruitment_queries
 
 
@@ -23,6 +24,8 @@ def navigation(request):
         ]
     if has_role(user, Role.CANDIDATE):
         items.append((_("My applications"), reverse("recruitment:my-applications")))
+    if has_role(user, *WORKER_ROLES) or projects_queries.can_manage_projects(user):
+        items.append((_("Projects"), reverse("projects:project-list")))
     if recruitment_queries.can_recruit(user):
         items.append((_("Recruitment"), reverse("recruitment:board")))
     elif (

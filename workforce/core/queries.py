@@ -7,6 +7,7 @@ from exams import queries as exam_queries
 from training import queries as training_queries
 from workforce.people import queries as people_queries
 from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role, roles_of
+from workforce.projects import queries as projects_queries
 
 from .models import Job
 
@@ -44,6 +45,7 @@ def home_for(user) -> dict:
         if worker or Role.CANDIDATE in roles
         else [],
         "certificates": list(exam_queries.certificates_of(user)[:10]) if worker else [],
+        "project_checklists": projects_queries.my_checklists(user) if worker else [],
         "is_trainer": exam_queries.can_author_questions(user),
         "answers_to_grade": exam_queries.grading_queue(user).count(),  # none() costs no query
         "recent_jobs": jobs_visible_to(user)[:5] if user.is_superuser else None,

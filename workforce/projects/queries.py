@@ -1,0 +1,352 @@
+"""Reads of the projects app, scoped to the user who asks, and the onboarding checklist.
+
+Who sees what is decided here: project managers and HR see every project and everyone's
+onboarding; a supervisor sees the projects their team members are onboarding onto; a worker
+sees only their own checklists.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from exams.models import Certificate
+from training import queries as training_queries
+from training.models import Acknowledgement
+from workforce.people.models import Worker
+from workforce.people.roles import Role, has_role
+
+from .models import Assignment, Onboarding, Project
+
+# A worker holds at most this many current assignments; beyond it they have no free capacity.
+MAX_CURRENT_ASSIGNMENTS = 2
+
+
+class State:
+    READY = "ready"
+    IN_PROGRESS = "in_progress"
+    NEEDS_RECERTIFICATION = "needs_recertification"
+
+    LABELS = {
+        READY: pgettext_lazy("onboarding state", "Ready"),
+        IN_PROGRESS: pgettext_lazy("onboarding state", "Onboarding"),
+        NEEDS_RECERTIFICATION: pgettext_lazy("onboarding state", "Needs recertification"),
+    }
+
+
+def can_manage_projects(user) -> bool:
+    return has_role(user, Role.PROJECT_MANAGER, Role.HR)
+
+
+def can_manage_tokens(user) -> bool:
+    return has_role(user, Role.PROJECT_MANAGER)
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    projects = Project.objects.select_related("domain", "guideline", "required_exam", "manager")
+    if not user.is_authenticated:
+        return projects.none()
+    if can_manage_projects(user):
+        return projects
+    if has_role(user, Role.SUPERVISOR):
+        return projects.filter(
+            Q(onboardings__worker__team__lead__user=user) | Q(onboardings__worker__user=user)
+        ).distinct()
+    return projects.filter(onboardings__worker__user=user).distinct()
+
+
+def project_for(user, pk) -> Project:
+    project = projects_visible_to(user).filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def onboardings_visible_to(user) -> QuerySet[Onboarding]:
+    onboardings = Onboarding.objects.select_related(
+        "project__guideline", "project__required_exam", "worker__user", "worker__rung"
+    )
+    if not user.is_authenticated:
+        return onboardings.none()
+    if can_manage_projects(user):
+        return onboardings
+    if has_role(user, Role.SUPERVISOR):
+        return onboardings.filter(Q(worker__team__lead__user=user) | Q(worker__user=user))
+    return onboardings.filter(worker__user=user)
+
+
+def onboarding_for(user, pk) -> Onboarding:
+    onboarding = onboardings_visible_to(user).filter(pk=pk).first()
+    if onboarding is None:
+        raise Http404
+    return onboarding
+
+
+# --- the checklist --------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    code: str
+    label: str
+    done: bool
+    detail: str = ""
+    # Whose move it is: "worker", "manager", or "" for steps taken in another app.
+    by: str = ""
+
+
+@dataclass
+class Checklist:
+    onboarding: Onboarding
+    steps: list[Step] = field(default_factory=list)
+    state: str = State.IN_PROGRESS
+
+    @property
+    def state_label(self) -> str:
+        return str(State.LABELS[self.state])
+
+    @property
+    def missing(self) -> list[Step]:
+        return [step for step in self.steps if not step.done]
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == State.READY
+
+
+def checklist(onboarding: Onboarding, today=None) -> Checklist:
+    """Every step with its state, and the resulting state of the onboarding.
+
+    "Needs recertification" is a ready worker's fall: everything they did themselves still
+    stands, but their certificate lapsed or the guideline moved to a new major version that
+    they had acknowledged an older version of."""
+    today = today or timezone.localdate()
+    project, worker = onboarding.project, onboarding.worker
+    user = worker.user
+    guideline = project.guideline
+    expertise = worker.expertise.filter(domain=project.domain).first()
+    nda = onboarding.nda_acknowledgements.filter(version=project.nda_version).first()
+    guideline_ok = training_queries.is_ready_for_exam(user, guideline)
+    older_ack = (
+        not guideline_ok
+        and Acknowledgement.objects.filter(
+            user=user, guideline=guideline, major_version__lt=guideline.major_version
+        ).exists()
+    )
+    certificates = list(
+        Certificate.objects.filter(user=user, guideline=project.required_exam.guideline).order_by(
+            "-issued_on"
+        )
+    )
+    valid = next((c for c in certificates if c.state_on(today) == Certificate.State.VALID), None)
+    steps = [
+        Step(
+            "expertise",
+            _("Domain expertise matches"),
+            bool(expertise and expertise.is_verified),
+            _("%(domain)s, verified") % {"domain": project.domain}
+            if expertise and expertise.is_verified
+            else _("Needs verified expertise in %(domain)s (HR checks it).")
+            % {"domain": project.domain},
+        ),
+        Step(
+            "nda",
+            _("Confidentiality terms acknowledged"),
+            nda is not None,
+            _("Version %(version)s, acknowledged %(when)s from %(ip)s")
+            % {
+                "version": nda.version,
+                "when": timezone.localtime(nda.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
+                "ip": nda.ip_address or "-",
+            }
+            if nda
+            else _("Read and acknowledge version %(version)s.") % {"version": project.nda_version},
+            by="worker",
+        ),
+        Step(
+            "guideline",
+            _("Guideline read and acknowledged"),
+            guideline_ok,
+            _("%(guideline)s, version %(version)s")
+            % {"guideline": guideline.title, "version": guideline.version}
+            if guideline_ok
+            else " ".join(training_queries.readiness(user, guideline)["missing"]),
+        ),
+        Step(
+            "certificate",
+            _("Required certificate valid"),
+            valid is not None,
+            _("%(exam)s, valid until %(day)s") % {"exam": valid.exam, "day": valid.expires_on}
+            if valid
+            else (
+                _("Your certificate for %(exam)s is no longer valid: pass the exam again.")
+                if certificates
+                else _("Pass %(exam)s.")
+            )
+            % {"exam": project.required_exam},
+        ),
+        Step(
+            "tools",
+            _("Tool access granted"),
+            onboarding.tool_access_granted_at is not None,
+            _("Granted %(when)s")
+            % {"when": timezone.localtime(onboarding.tool_access_granted_at).date()}
+            if onboarding.tool_access_granted_at
+            else _("The project manager grants access to the annotation tools."),
+            by="manager",
+        ),
+        Step(
+            "rate",
+            _("Rate confirmed"),
+            onboarding.rate_confirmed_at is not None
+            and onboarding.rate_confirmed == project.rate_label,
+            _("Confirmed: %(rate)s") % {"rate": onboarding.rate_confirmed}
+            if onboarding.rate_confirmed == project.rate_label
+            else _("Confirm the project's pay terms: %(rate)s.") % {"rate": project.rate_label},
+            by="worker",
+        ),
+    ]
+    if project.has_harmful_content:
+        steps.append(
+            Step(
+                "wellbeing",
+                _("Wellbeing notice acknowledged"),
+                onboarding.wellbeing_acknowledged_at is not None,
+                "" if onboarding.wellbeing_acknowledged_at else _("Read where to get support."),
+                by="worker",
+            )
+        )
+    failing = {step.code for step in steps if not step.done}
+    if not failing:
+        state = State.READY
+    elif failing <= {"guideline", "certificate"} and (certificates or older_ack):
+        state = State.NEEDS_RECERTIFICATION
+    else:
+        state = State.IN_PROGRESS
+    return Checklist(onboarding=onboarding, steps=steps, state=state)
+
+
+def checklists_for(project: Project, today=None) -> list[Checklist]:
+    onboardings = project.onboardings.select_related("worker__user", "worker__rung", "worker__team")
+    return [
+        checklist(onboarding, today)
+        for onboarding in onboardings.prefetch_related("nda_acknowledgements")
+    ]
+
+
+def my_checklists(user) -> list[Checklist]:
+    onboardings = onboardings_visible_to(user).filter(worker__user=user)
+    return [checklist(onboarding) for onboarding in onboardings]
+
+
+# --- may a worker work now ------------------------------------------------------------------
+
+
+@dataclass
+class WorkAnswer:
+    allowed: bool
+    reasons: list[str]
+    state: str = ""
+    limits: dict = field(default_factory=dict)
+
+
+def may_work(worker: Worker, project: Project, today=None) -> WorkAnswer:
+    """The answer an annotation tool gets: yes, or no with every reason."""
+    reasons = []
+    if project.status != Project.Status.ACTIVE:
+        reasons.append(_("The project is %(status)s.") % {"status": project.get_status_display()})
+    if worker.status not in {Worker.Status.ACTIVE, Worker.Status.ONBOARDING}:
+        reasons.append(_("The worker is %(status)s.") % {"status": worker.get_status_display()})
+    onboarding = Onboarding.objects.filter(project=project, worker=worker).first()
+    state = ""
+    if onboarding is None:
+        reasons.append(_("The worker has not started onboarding onto this project."))
+    else:
+        result = checklist(onboarding, today)
+        state = result.state
+        reasons += [f"{step.label}: {step.detail}" for step in result.missing]
+    day = today or timezone.localdate()
+    if (
+        not Assignment.objects.filter(project=project, worker=worker)
+        .filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .exists()
+    ):
+        reasons.append(_("The worker has no current assignment on this project."))
+    limits = {}
+    if project.has_harmful_content:
+        limits = {
+            "max_hours_per_day": str(project.max_hours_per_day),
+            "max_hours_per_week": str(project.max_hours_per_week),
+            "break_every_minutes": project.break_every_minutes,
+        }
+    return WorkAnswer(allowed=not reasons, reasons=reasons, state=state, limits=limits)
+
+
+# --- staffing -------------------------------------------------------------------------------
+
+
+@dataclass
+class StaffingRow:
+    rung: object
+    needed: int
+    assigned: int
+
+    @property
+    def open_places(self) -> int:
+        return max(self.needed - self.assigned, 0)
+
+
+def staffing(project: Project, today=None) -> dict:
+    """Headcount needed per rung against assigned, the ready count, and suggested workers
+    for the open places: the domain verified, a valid certificate, and free capacity."""
+    today = today or timezone.localdate()
+    current = project.assignments.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    assigned_by_rung = dict(current.values_list("role").annotate(n=Count("pk")))
+    rows = [
+        StaffingRow(
+            rung=need.rung, needed=need.count, assigned=assigned_by_rung.get(need.rung.code, 0)
+        )
+        for need in project.headcount_needs.select_related("rung")
+    ]
+    checklists = checklists_for(project, today)
+    ready = [c for c in checklists if c.is_ready]
+    busy = (
+        Assignment.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values("worker_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MAX_CURRENT_ASSIGNMENTS)
+        .values("worker_id")
+    )
+    certified = Certificate.objects.filter(
+        guideline=project.required_exam.guideline, revoked_at__isnull=True, expires_on__gte=today
+    ).filter(Q(recertify_by__isnull=True))
+    suggestions = (
+        Worker.objects.with_related()
+        .filter(status__in=[Worker.Status.ACTIVE, Worker.Status.ONBOARDING])
+        .filter(expertise__domain=project.domain, expertise__is_verified=True)
+        .filter(user__in=certified.values("user"))
+        .exclude(pk__in=busy)
+        .exclude(pk__in=current.values("worker_id"))
+        .distinct()
+        .order_by("rung__order", "hired_on")
+    )
+    return {
+        "rows": rows,
+        "needed": sum(r.needed for r in rows),
+        "assigned": current.count(),
+        "ready": len(ready),
+        "onboarding": len(checklists),
+        "checklists": checklists,
+        "suggestions": list(suggestions[:20]),
+        "current_assignments": list(current.select_related("worker__user")),
+    }
+
+
+def ready_workers(project: Project, today=None) -> list[Worker]:
+    return [c.onboarding.worker for c in checklists_for(project, today) if c.is_ready]

@@ -1,0 +1,178 @@
+"""Writes of the projects app: onboarding steps, assignments and tool tokens. Each runs in one
+transaction and says in words why it refused."""
+
+import secrets
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workforce.people.models import Worker
+
+from . import queries
+from .models import Assignment, NdaAcknowledgement, Onboarding, Project, ToolToken, token_digest
+
+
+class ProjectError(Exception):
+    """A refusal a person can read."""
+
+
+def onboarding_start(*, project: Project, worker: Worker, by) -> Onboarding:
+    """Put a worker on the way onto a project; starting twice returns the same checklist."""
+    if project.status == Project.Status.CLOSED:
+        raise ProjectError(_("This project is closed."))
+    if worker.status not in {Worker.Status.ACTIVE, Worker.Status.ONBOARDING}:
+        raise ProjectError(
+            _("%(worker)s is %(status)s.")
+            % {"worker": worker, "status": worker.get_status_display()}
+        )
+    with transaction.atomic():
+        onboarding, _created = Onboarding.objects.get_or_create(
+            project=project, worker=worker, defaults={"started_by": by}
+        )
+    return onboarding
+
+
+def _own(onboarding: Onboarding, user) -> None:
+    if onboarding.worker.user_id != user.pk:
+        raise ProjectError(_("Only the worker takes this step."))
+
+
+def nda_acknowledge(
+    *, onboarding: Onboarding, user, version: int, ip_address: str | None
+) -> NdaAcknowledgement:
+    """The worker accepts the confidentiality terms they were shown; a newer version since
+    then is refused, so nobody agrees to text they did not see."""
+    _own(onboarding, user)
+    if version != onboarding.project.nda_version:
+        raise ProjectError(_("The terms changed while you were reading. Read the new version."))
+    with transaction.atomic():
+        acknowledgement, _created = NdaAcknowledgement.objects.get_or_create(
+            onboarding=onboarding, version=version, defaults={"ip_address": ip_address or None}
+        )
+    return acknowledgement
+
+
+def tool_access_grant(*, onboarding: Onboarding, by) -> Onboarding:
+    if not queries.can_manage_projects(by):
+        raise ProjectError(_("Only a project manager grants tool access."))
+    with transaction.atomic():
+        onboarding.tool_access_granted_at = timezone.now()
+        onboarding.tool_access_granted_by = by
+        onboarding.save(update_fields=["tool_access_granted_at", "tool_access_granted_by"])
+    return onboarding
+
+
+def tool_access_revoke(*, onboarding: Onboarding, by) -> Onboarding:
+    if not queries.can_manage_projects(by):
+        raise ProjectError(_("Only a project manager revokes tool access."))
+    with transaction.atomic():
+        onboarding.tool_access_granted_at = None
+        onboarding.tool_access_granted_by = None
+        onboarding.save(update_fields=["tool_access_granted_at", "tool_access_granted_by"])
+    return onboarding
+
+
+def rate_confirm(*, onboarding: Onboarding, user, rate_label: str) -> Onboarding:
+    """The worker confirms the pay terms as shown to them."""
+    _own(onboarding, user)
+    if rate_label != onboarding.project.rate_label:
+        raise ProjectError(_("The pay terms changed while you were reading. Check them again."))
+    with transaction.atomic():
+        onboarding.rate_confirmed_at = timezone.now()
+        onboarding.rate_confirmed = rate_label
+        onboarding.save(update_fields=["rate_confirmed_at", "rate_confirmed"])
+    return onboarding
+
+
+def wellbeing_acknowledge(*, onboarding: Onboarding, user) -> Onboarding:
+    _own(onboarding, user)
+    if not onboarding.project.has_harmful_content:
+        raise ProjectError(_("This project has no wellbeing notice."))
+    with transaction.atomic():
+        onboarding.wellbeing_acknowledged_at = timezone.now()
+        onboarding.save(update_fields=["wellbeing_acknowledged_at"])
+    return onboarding
+
+
+def assignment_create(
+    *, project: Project, worker: Worker, role: str, starts_on: date, ends_on: date | None, by
+) -> Assignment:
+    """Put a worker on a project. Annotators must be ready; nobody holds two overlapping
+    assignments on one project."""
+    if project.status == Project.Status.CLOSED:
+        raise ProjectError(_("This project is closed."))
+    if ends_on and ends_on < starts_on:
+        raise ProjectError(_("The assignment cannot end before it starts."))
+    if role == Assignment.Role.ANNOTATOR:
+        onboarding = Onboarding.objects.filter(project=project, worker=worker).first()
+        if onboarding is None:
+            raise ProjectError(
+                _("%(worker)s has not started onboarding onto this project.") % {"worker": worker}
+            )
+        result = queries.checklist(onboarding)
+        if not result.is_ready:
+            raise ProjectError(
+                _("%(worker)s is not ready: %(missing)s.")
+                % {"worker": worker, "missing": ", ".join(str(s.label) for s in result.missing)}
+            )
+    with transaction.atomic():
+        overlapping = Assignment.objects.select_for_update().filter(project=project, worker=worker)
+        overlapping = overlapping.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        if ends_on:
+            overlapping = overlapping.filter(starts_on__lte=ends_on)
+        if overlapping.exists():
+            raise ProjectError(
+                _("%(worker)s is already assigned to this project for those dates.")
+                % {"worker": worker}
+            )
+        assignment = Assignment(
+            project=project,
+            worker=worker,
+            role=role,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            assigned_by=by,
+        )
+        assignment.full_clean()
+        assignment.save()
+    return assignment
+
+
+def assignment_end(*, assignment: Assignment, ends_on: date, by) -> Assignment:
+    if ends_on < assignment.starts_on:
+        raise ProjectError(_("The assignment cannot end before it starts."))
+    with transaction.atomic():
+        assignment.ends_on = ends_on
+        assignment.save(update_fields=["ends_on"])
+    return assignment
+
+
+def tool_token_create(*, name: str, by) -> tuple[ToolToken, str]:
+    """A new token for a tool; the raw token is returned once and never stored."""
+    if not name.strip():
+        raise ProjectError(_("Name the tool the token is for."))
+    raw = "wf_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ToolToken.objects.create(
+            name=name.strip(), prefix=raw[:8], digest=token_digest(raw), created_by=by
+        )
+    return token, raw
+
+
+def tool_token_revoke(*, token: ToolToken, by) -> ToolToken:
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token
+
+
+def tool_token_check(raw: str) -> ToolToken | None:
+    """The live token behind a raw key, its use recorded; None when unknown or revoked."""
+    token = ToolToken.objects.filter(digest=token_digest(raw), revoked_at__isnull=True).first()
+    if token:
+        ToolToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
