@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -217,8 +217,20 @@ def readiness(user, guideline: GuidelinePage) -> dict:
     Returns chapters_total, chapters_read, acknowledged (the current major version) and
     missing: the reasons, translated, empty when the user is ready."""
     progress = guideline_progress(user, guideline)
+    return {
+        "chapters_total": progress.chapters_total,
+        "chapters_read": progress.chapters_read,
+        "acknowledged": progress.is_acknowledged_major,
+        "missing": readiness_missing(
+            guideline,
+            unread=progress.chapters_total - progress.chapters_read,
+            acknowledged=progress.is_acknowledged_major,
+        ),
+    }
+
+
+def readiness_missing(guideline: GuidelinePage, *, unread: int, acknowledged: bool) -> list[str]:
     missing = []
-    unread = progress.chapters_total - progress.chapters_read
     if unread:
         missing.append(
             ngettext(
@@ -228,16 +240,47 @@ def readiness(user, guideline: GuidelinePage) -> dict:
             )
             % {"count": unread, "guideline": guideline.title}
         )
-    if not progress.is_acknowledged_major:
+    if not acknowledged:
         missing.append(
             _("Acknowledge version %(version)s of %(guideline)s.")
             % {"version": guideline.version, "guideline": guideline.title}
         )
+    return missing
+
+
+@dataclass(frozen=True)
+class Readiness:
+    unread: int
+    acknowledged: bool  # the current major version
+    acknowledged_older: bool  # only an older major version
+
+    @property
+    def is_ready(self) -> bool:
+        return not self.unread and self.acknowledged
+
+
+def readiness_of_many(user_ids, guideline: GuidelinePage) -> dict[int, Readiness]:
+    """is_ready_for_exam for many readers at once, in three queries."""
+    chapters = list(guideline.live_chapters().values_list("pk", flat=True))
+    read = dict(
+        ChapterProgress.objects.filter(
+            user_id__in=user_ids, chapter_id__in=chapters, read_at__isnull=False
+        )
+        .values_list("user_id")
+        .annotate(n=Count("pk"))
+    )
+    majors: dict[int, set[int]] = {}
+    for user_id, major in Acknowledgement.objects.filter(
+        user_id__in=user_ids, guideline=guideline
+    ).values_list("user_id", "major_version"):
+        majors.setdefault(user_id, set()).add(major)
     return {
-        "chapters_total": progress.chapters_total,
-        "chapters_read": progress.chapters_read,
-        "acknowledged": progress.is_acknowledged_major,
-        "missing": missing,
+        user_id: Readiness(
+            unread=len(chapters) - read.get(user_id, 0),
+            acknowledged=guideline.major_version in majors.get(user_id, set()),
+            acknowledged_older=any(m < guideline.major_version for m in majors.get(user_id, set())),
+        )
+        for user_id in user_ids
     }
 
 

@@ -292,3 +292,26 @@ def test_may_work_says_no_with_every_reason_then_yes(worker_on_way, project):
     project.status = Project.Status.PAUSED
     project.save()
     assert queries.may_work(worker, project).reasons == ["The project is Paused."]
+
+
+def test_everyones_checklist_costs_the_same_queries_for_one_worker_or_many(project, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ExpertiseFactory
+
+    def add_worker():
+        user = make_user("annotator")
+        ExpertiseFactory(worker=user.worker, domain=project.domain, is_verified=True)
+        make_ready(
+            services.onboarding_start(project=project, worker=user.worker, by=project.manager)
+        )
+
+    add_worker()
+    with CaptureQueriesContext(connection) as one:
+        assert [c.state for c in queries.checklists_for(project)] == [State.READY]
+    for _ in range(4):
+        add_worker()
+    with CaptureQueriesContext(connection) as five:
+        assert [c.state for c in queries.checklists_for(project)] == [State.READY] * 5
+    assert len(five) == len(one) <= 8

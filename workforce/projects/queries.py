@@ -15,11 +15,10 @@ from django.utils.translation import pgettext_lazy
 
 from exams.models import Certificate
 from training import queries as training_queries
-from training.models import Acknowledgement
-from workforce.people.models import Worker
+from workforce.people.models import Expertise, Worker
 from workforce.people.roles import Role, has_role
 
-from .models import Assignment, Onboarding, Project
+from .models import Assignment, NdaAcknowledgement, Onboarding, Project
 
 # A worker holds at most this many current assignments; beyond it they have no free capacity.
 MAX_CURRENT_ASSIGNMENTS = 2
@@ -117,30 +116,58 @@ class Checklist:
         return self.state == State.READY
 
 
-def checklist(onboarding: Onboarding, today=None) -> Checklist:
-    """Every step with its state, and the resulting state of the onboarding.
+@dataclass
+class _Facts:
+    """What the other apps say about a set of workers, read in a fixed number of queries."""
 
-    "Needs recertification" is a ready worker's fall: everything they did themselves still
+    expertise: dict  # worker id -> Expertise in the project's domain
+    nda: dict  # onboarding id -> NdaAcknowledgement of the current version
+    reading: dict  # user id -> training Readiness
+    certificates: dict  # user id -> certificates on the required exam's guideline, newest first
+
+
+def _facts(project: Project, onboardings: list[Onboarding]) -> _Facts:
+    worker_ids = [o.worker_id for o in onboardings]
+    user_ids = [o.worker.user_id for o in onboardings]
+    certificates: dict[int, list[Certificate]] = {}
+    for certificate in (
+        Certificate.objects.filter(user_id__in=user_ids, guideline=project.required_exam.guideline)
+        .select_related("exam")
+        .order_by("-issued_on")
+    ):
+        certificates.setdefault(certificate.user_id, []).append(certificate)
+    return _Facts(
+        expertise={
+            e.worker_id: e
+            for e in Expertise.objects.filter(worker_id__in=worker_ids, domain=project.domain)
+        },
+        nda={
+            a.onboarding_id: a
+            for a in NdaAcknowledgement.objects.filter(
+                onboarding__in=onboardings, version=project.nda_version
+            )
+        },
+        reading=training_queries.readiness_of_many(user_ids, project.guideline),
+        certificates=certificates,
+    )
+
+
+def checklist(onboarding: Onboarding, today=None) -> Checklist:
+    """Every step with its state, and the resulting state of the onboarding."""
+    return _checklist(onboarding, _facts(onboarding.project, [onboarding]), today)
+
+
+def _checklist(onboarding: Onboarding, facts: _Facts, today=None) -> Checklist:
+    """ "Needs recertification" is a ready worker's fall: everything they did themselves still
     stands, but their certificate lapsed or the guideline moved to a new major version that
     they had acknowledged an older version of."""
     today = today or timezone.localdate()
     project, worker = onboarding.project, onboarding.worker
-    user = worker.user
     guideline = project.guideline
-    expertise = worker.expertise.filter(domain=project.domain).first()
-    nda = onboarding.nda_acknowledgements.filter(version=project.nda_version).first()
-    guideline_ok = training_queries.is_ready_for_exam(user, guideline)
-    older_ack = (
-        not guideline_ok
-        and Acknowledgement.objects.filter(
-            user=user, guideline=guideline, major_version__lt=guideline.major_version
-        ).exists()
-    )
-    certificates = list(
-        Certificate.objects.filter(user=user, guideline=project.required_exam.guideline).order_by(
-            "-issued_on"
-        )
-    )
+    expertise = facts.expertise.get(worker.pk)
+    nda = facts.nda.get(onboarding.pk)
+    reading = facts.reading[worker.user_id]
+    certificates = facts.certificates.get(worker.user_id, [])
     valid = next((c for c in certificates if c.state_on(today) == Certificate.State.VALID), None)
     steps = [
         Step(
@@ -169,11 +196,15 @@ def checklist(onboarding: Onboarding, today=None) -> Checklist:
         Step(
             "guideline",
             _("Guideline read and acknowledged"),
-            guideline_ok,
+            reading.is_ready,
             _("%(guideline)s, version %(version)s")
             % {"guideline": guideline.title, "version": guideline.version}
-            if guideline_ok
-            else " ".join(training_queries.readiness(user, guideline)["missing"]),
+            if reading.is_ready
+            else " ".join(
+                training_queries.readiness_missing(
+                    guideline, unread=reading.unread, acknowledged=reading.acknowledged
+                )
+            ),
         ),
         Step(
             "certificate",
@@ -222,7 +253,7 @@ def checklist(onboarding: Onboarding, today=None) -> Checklist:
     failing = {step.code for step in steps if not step.done}
     if not failing:
         state = State.READY
-    elif failing <= {"guideline", "certificate"} and (certificates or older_ack):
+    elif failing <= {"guideline", "certificate"} and (certificates or reading.acknowledged_older):
         state = State.NEEDS_RECERTIFICATION
     else:
         state = State.IN_PROGRESS
@@ -230,11 +261,14 @@ def checklist(onboarding: Onboarding, today=None) -> Checklist:
 
 
 def checklists_for(project: Project, today=None) -> list[Checklist]:
-    onboardings = project.onboardings.select_related("worker__user", "worker__rung", "worker__team")
-    return [
-        checklist(onboarding, today)
-        for onboarding in onboardings.prefetch_related("nda_acknowledgements")
-    ]
+    """Everyone's checklist on a project, in a fixed number of queries whatever their count."""
+    onboardings = list(
+        project.onboardings.select_related("worker__user", "worker__rung", "worker__team")
+    )
+    for onboarding in onboardings:
+        onboarding.project = project  # one instance, not one per row
+    facts = _facts(project, onboardings)
+    return [_checklist(onboarding, facts, today) for onboarding in onboardings]
 
 
 def my_checklists(user) -> list[Checklist]:
