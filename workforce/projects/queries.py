@@ -299,6 +299,7 @@ def may_work(worker: Worker, project: Project, today=None) -> WorkAnswer:
     if onboarding is None:
         reasons.append(_("The worker has not started onboarding onto this project."))
     else:
+        onboarding.project = project  # already loaded: spare the checklist a query
         result = checklist(onboarding, today)
         state = result.state
         reasons += [f"{step.label}: {step.detail}" for step in result.missing]
