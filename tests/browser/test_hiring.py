@@ -107,6 +107,9 @@ def test_a_candidate_is_found_screened_interviewed_offered_and_hired(
     page.goto("/recruitment/mine/")
     page.get_by_role("button", name="Go to the screening exam").click()
     page.get_by_role("button", name="Start the exam").click()
+    # Wait for the attempt page before collecting its questions.
+    expect(page.locator(".countdown")).to_contain_text(re.compile(r"\d+:\d\d"))
+    expect(page.locator("form.question")).to_have_count(2)
     for form in page.locator("form.question").all():
         form.get_by_label("True").check()
         expect(form.locator(".save-status")).to_contain_text("Saved at")

@@ -192,9 +192,10 @@ def build(progress=None) -> DemoSummary:
 def _app_sections():
     from exams import demo as exams_demo
     from training import demo as training_demo
+    from workforce.projects import demo as projects_demo
     from workforce.recruitment import demo as recruitment_demo
 
-    return [training_demo, exams_demo, recruitment_demo]
+    return [training_demo, exams_demo, recruitment_demo, projects_demo]
 
 
 def _domains(summary) -> dict[str, Domain]:

@@ -1,0 +1,188 @@
+"""The projects part of the demo: three projects, one per domain and one with harmful content,
+workers at every onboarding state on each, the ready ones assigned, and nothing created twice.
+
+Building the whole demo takes seconds, so this module builds it twice, once for all its tests,
+inside a transaction rolled back at the end."""
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+
+from tests.recruitment.conftest import careers_index
+from workforce.core import demo
+from workforce.people.models import User
+from workforce.projects import queries
+from workforce.projects.demo import PROJECTS, TOKEN_NAME
+from workforce.projects.models import Assignment, NdaAcknowledgement, Project, ToolToken
+from workforce.projects.queries import State
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_KINDS = [
+    "projects",
+    "daily targets",
+    "headcount needs",
+    "onboardings",
+    "NDA acknowledgements",
+    "assignments",
+    "tool tokens",
+    "attempts",
+    "certificates",
+]
+
+
+def _row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        careers_index()  # put the page tree back if a transactional test flushed it
+        first_summary = demo.build()
+        first = _row_counts()
+        second = demo.build()
+        yield {
+            "first_summary": first_summary,
+            "first": first,
+            "second": second,
+            "after_second": _row_counts(),
+        }
+        transaction.set_rollback(True)
+
+
+def _checklists(name):
+    return queries.checklists_for(Project.objects.get(name=name))
+
+
+def test_a_second_build_creates_nothing(built):
+    assert built["first_summary"].created["projects"] == 3
+    assert built["first_summary"].created["onboardings"] >= 30
+    assert built["after_second"] == built["first"]
+    for kind in PROJECT_KINDS:
+        assert built["second"].created.get(kind, 0) == 0, kind
+
+
+def test_three_active_projects_one_per_domain_run_by_the_demo_manager(built):
+    projects = {p.domain.slug: p for p in Project.objects.select_related("domain", "manager")}
+    assert set(projects) == {"law", "medicine", "music"}
+    for project in projects.values():
+        assert project.status == Project.Status.ACTIVE
+        assert project.manager.email == "pm@example.com"
+        assert project.required_exam.guideline == project.guideline
+        assert project.guideline.domain == project.domain
+        targets = dict(project.daily_targets.values_list("seniority", "items_per_day"))
+        assert targets["newcomer"] < targets["experienced"]
+        needs = dict(project.headcount_needs.values_list("rung__code", "count"))
+        assert 8 <= needs["annotator"] <= 12
+        assert (needs["quality_inspector"], needs["trainer"], needs["supervisor"]) == (2, 1, 1)
+    law, music = projects["law"], projects["music"]
+    assert (law.name, law.client, law.rate_label) == (
+        "Contract clause review",
+        "LexModel",
+        "45.00 USD an hour",
+    )
+    assert law.nda_version == 2 and "version 2" in law.nda_text
+    assert music.rate_label == "0.90 CNY an accepted item"
+    assert dict(music.daily_targets.values_list("seniority", "items_per_day")) == {
+        "newcomer": 100,
+        "experienced": 150,
+    }
+
+
+def test_only_the_medical_project_has_harmful_content_with_limits_and_a_notice(built):
+    harmful = Project.objects.get(has_harmful_content=True)
+    assert harmful.domain.slug == "medicine"
+    assert "graphic trauma imaging" in harmful.description
+    assert (harmful.max_hours_per_day, harmful.max_hours_per_week) == (Decimal(4), Decimal(16))
+    assert harmful.break_every_minutes == 50
+    assert "Employee Assistance Programme" in harmful.wellbeing_notice
+    assert "wellbeing officer" in harmful.wellbeing_notice
+    assert Project.objects.filter(has_harmful_content=False).count() == 2
+
+
+@pytest.mark.parametrize("name", [spec["name"] for spec in PROJECTS])
+def test_each_project_has_workers_at_every_onboarding_state(built, name):
+    checklists = _checklists(name)
+    states = Counter(c.state for c in checklists)
+    assert states[State.READY] >= 3, states
+    assert states[State.IN_PROGRESS] >= 3, states
+    assert states[State.NEEDS_RECERTIFICATION] >= 2, states
+    # In progress at different steps: some wait on the manager, some on themselves.
+    stuck_on = {c.missing[0].code for c in checklists if len(c.missing) == 1}
+    assert {"tools", "rate"} <= stuck_on, stuck_on
+    # Somebody hired through recruitment has just started.
+    assert any(c.onboarding.worker.user.email.endswith("@example.org") for c in checklists)
+
+
+def test_steps_left_match_each_story(built):
+    law = {c.onboarding.worker.user.email: c for c in _checklists("Contract clause review")}
+    annotator = law["annotator@example.com"]
+    assert annotator.state == State.IN_PROGRESS
+    assert {step.code for step in annotator.missing} == {"guideline", "certificate"}
+    # The legal terms moved to version 2: someone who accepted only version 1 accepts again.
+    old_terms = [c for c in law.values() if [s.code for s in c.missing] == ["nda"]]
+    assert old_terms
+    assert set(
+        NdaAcknowledgement.objects.filter(onboarding=old_terms[0].onboarding).values_list(
+            "version", flat=True
+        )
+    ) == {1}
+    medicine = _checklists("Radiology report labelling")
+    assert any([s.code for s in c.missing] == ["wellbeing"] for c in medicine)
+    assert all(c.onboarding.wellbeing_acknowledged_at for c in medicine if c.state == State.READY)
+    # The music guideline is at version 2: those certified on version 1 recertify.
+    music = _checklists("Generated music rating")
+    assert any(
+        c.state == State.NEEDS_RECERTIFICATION
+        and c.onboarding.worker.user.guideline_acknowledgements.filter(major_version=1).exists()
+        for c in music
+    )
+
+
+@pytest.mark.parametrize("name", [spec["name"] for spec in PROJECTS])
+def test_the_ready_workers_are_the_assigned_annotators_with_an_inspector_and_a_supervisor(
+    built, name
+):
+    project = Project.objects.get(name=name)
+    ready = {w.pk for w in queries.ready_workers(project)}
+    current = [a for a in project.assignments.all() if a.is_current()]
+    annotators = {a.worker_id for a in current if a.role == Assignment.Role.ANNOTATOR}
+    assert annotators == ready
+    roles = Counter(a.role for a in current)
+    assert roles[Assignment.Role.QUALITY_INSPECTOR] == 1
+    assert roles[Assignment.Role.SUPERVISOR] == 1
+    worker = project.assignments.filter(role=Assignment.Role.ANNOTATOR).first().worker
+    assert queries.may_work(worker, project).allowed
+    staffing = queries.staffing(project)
+    assert staffing["ready"] == len(ready) and staffing["assigned"] == len(current)
+
+
+def test_one_assignment_has_ended_and_the_demo_accounts_see_projects(built):
+    ended = Assignment.objects.filter(ends_on__isnull=False)
+    assert ended.count() == 1
+    assert not ended.get().is_current()
+    medicine = Project.objects.get(domain__slug="medicine")
+    roles = dict(
+        medicine.assignments.values_list("worker__user__email", "role").filter(
+            worker__user__email__in=["inspector@example.com", "supervisor@example.com"]
+        )
+    )
+    assert roles == {
+        "inspector@example.com": Assignment.Role.QUALITY_INSPECTOR,
+        "supervisor@example.com": Assignment.Role.SUPERVISOR,
+    }
+    pm = User.objects.get(email="pm@example.com")
+    assert queries.projects_visible_to(pm).count() == 3
+    annotator = User.objects.get(email="annotator@example.com")
+    assert [c.onboarding.project.name for c in queries.my_checklists(annotator)] == [
+        "Contract clause review"
+    ]
+
+
+def test_a_tool_token_exists_for_the_annotation_tool(built):
+    token = ToolToken.objects.get(name=TOKEN_NAME)
+    assert token.revoked_at is None and token.created_by.email == "pm@example.com"
