@@ -215,7 +215,7 @@ def build() -> Built:
     # Who gets what: ready, ready but for an expired certificate, or short of some steps.
     expertise, progress, acks, certificates, ndas = [], [], [], [], []
     plan, ready_workers, not_ready = Counter(), [], None
-    rate = project.rate_label
+    rate = project.rate_key
     for onboarding, worker, user in zip(onboardings, workers, users, strict=True):
         roll = rng.random()
         if roll < 0.70:
@@ -275,7 +275,7 @@ def build() -> Built:
             onboarding.tool_access_granted_by = manager
         if "rate" not in gaps:
             onboarding.rate_confirmed_at = now - timedelta(days=20)
-            onboarding.rate_confirmed = "40.00 USD an hour" if "stale_rate" in gaps else rate
+            onboarding.rate_confirmed = "hourly:40.00:USD" if "stale_rate" in gaps else rate
         if kind == queries.State.READY:
             ready_workers.append(worker)
         elif kind == queries.State.IN_PROGRESS and not_ready is None:

@@ -315,3 +315,41 @@ def test_everyones_checklist_costs_the_same_queries_for_one_worker_or_many(proje
     with CaptureQueriesContext(connection) as five:
         assert [c.state for c in queries.checklists_for(project)] == [State.READY] * 5
     assert len(five) == len(one) <= 8
+
+
+def test_a_rate_confirmed_in_chinese_holds_when_read_in_english(worker_on_way, project):
+    from django.utils import translation
+
+    user = worker_on_way.worker.user
+    with translation.override("zh-hans"):
+        services.rate_confirm(onboarding=worker_on_way, user=user, rate_label=project.rate_label)
+        assert steps(worker_on_way)["rate"]
+    with translation.override("en"):
+        assert steps(worker_on_way)["rate"]
+
+
+def test_ending_an_assignment_cannot_make_it_overlap_a_later_one(worker_on_way, project):
+    make_ready(worker_on_way)
+    today = timezone.localdate()
+    worker = worker_on_way.worker
+    first = services.assignment_create(
+        project=project,
+        worker=worker,
+        role="annotator",
+        starts_on=today,
+        ends_on=today + timedelta(days=9),
+        by=project.manager,
+    )
+    services.assignment_create(
+        project=project,
+        worker=worker,
+        role="quality_inspector",
+        starts_on=today + timedelta(days=10),
+        ends_on=None,
+        by=project.manager,
+    )
+    with pytest.raises(ProjectError, match="overlaps a later assignment"):
+        services.assignment_end(
+            assignment=first, ends_on=today + timedelta(days=20), by=project.manager
+        )
+    services.assignment_end(assignment=first, ends_on=today + timedelta(days=5), by=project.manager)

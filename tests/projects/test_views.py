@@ -256,7 +256,7 @@ def test_a_worker_takes_the_nda_rate_and_wellbeing_steps_through_the_pages(
     assert "You acknowledged the wellbeing notice." in text(page(response))
 
     onboarding.refresh_from_db()
-    assert onboarding.rate_confirmed == "45.00 USD an hour"
+    assert onboarding.rate_confirmed == onboarding.project.rate_key  # the terms, in no language
     assert onboarding.wellbeing_acknowledged_at is not None
     html = page(client.get(detail_url))
     assert nda_url not in html and wellbeing_url not in html

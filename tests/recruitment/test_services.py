@@ -332,3 +332,15 @@ def test_a_hired_person_cannot_erase_their_employee_record(candidate_user, openi
     services.offer_accept(offer=make_offer(application, hr), user=candidate_user)
     with pytest.raises(RecruitmentError, match="employment law"):
         services.candidate_erase(candidate=application.candidate, by=candidate_user)
+
+
+def test_a_signed_in_stranger_with_the_same_phone_does_not_take_over_a_record(opening, law):
+    from tests.recruitment.conftest import make_opening
+
+    imported = apply(None, opening, email="victim@example.org", phone="+86 138 0013 8000")
+    stranger = UserFactory(email="stranger@example.org", roles=[Role.CANDIDATE])
+    other = make_opening(law, title="Legal QA", min_education="")
+    mine = apply(stranger, other, phone="+86 138 0013 8000")
+    assert mine.candidate != imported.candidate
+    imported.candidate.refresh_from_db()
+    assert imported.candidate.email == "victim@example.org" and imported.candidate.user is None

@@ -331,3 +331,27 @@ def test_hr_writes_openings_in_wagtail_with_preview_and_scheduled_publishing(
     assert client.get(
         reverse("wagtailadmin_pages:add_subpage", args=[trainer_only.pk])
     ).status_code in {302, 403}
+
+
+def test_an_interviewer_sees_no_cv_or_offer_link_they_may_not_open(
+    client, make_user, candidate_user, opening
+):
+    hr = make_user("hr")
+    interviewer = make_user("supervisor")
+    application = apply(candidate_user, opening)
+    services.interview_schedule(
+        application=application,
+        by=hr,
+        interviewer=interviewer,
+        scheduled_at=timezone.now() + timedelta(days=1),
+        place="Room 3",
+    )
+    client.force_login(interviewer)
+    page = client.get(
+        reverse("recruitment:application-detail", args=[application.pk])
+    ).content.decode()
+    assert "Wei Lin" in page
+    assert reverse("recruitment:application-cv", args=[application.pk]) not in page
+    assert (
+        client.get(reverse("recruitment:application-cv", args=[application.pk])).status_code == 403
+    )

@@ -141,6 +141,11 @@ class Project(models.Model):
             raise ValidationError(errors)
 
     @property
+    def rate_key(self) -> str:
+        """The terms without words, so a confirmation made in Chinese holds when read in French."""
+        return f"{self.pay_kind}:{self.rate_amount}:{self.currency}"
+
+    @property
     def rate_label(self) -> str:
         if self.pay_kind == self.PayKind.SALARY:
             return str(_("Covered by salary"))
@@ -213,7 +218,7 @@ class Onboarding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rate_confirmed_at = models.DateTimeField(_("rate confirmed at"), null=True, blank=True)
-    # The terms as the worker saw them when confirming: a later change asks again.
+    # The terms (Project.rate_key) the worker confirmed: a later change asks again.
     rate_confirmed = models.CharField(_("rate confirmed"), max_length=100, blank=True)
     wellbeing_acknowledged_at = models.DateTimeField(
         _("wellbeing notice acknowledged at"), null=True, blank=True

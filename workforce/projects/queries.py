@@ -233,9 +233,9 @@ def _checklist(onboarding: Onboarding, facts: _Facts, today=None) -> Checklist:
             "rate",
             _("Rate confirmed"),
             onboarding.rate_confirmed_at is not None
-            and onboarding.rate_confirmed == project.rate_label,
-            _("Confirmed: %(rate)s") % {"rate": onboarding.rate_confirmed}
-            if onboarding.rate_confirmed == project.rate_label
+            and onboarding.rate_confirmed == project.rate_key,
+            _("Confirmed: %(rate)s") % {"rate": project.rate_label}
+            if onboarding.rate_confirmed == project.rate_key
             else _("Confirm the project's pay terms: %(rate)s.") % {"rate": project.rate_label},
             by="worker",
         ),

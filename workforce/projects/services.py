@@ -82,7 +82,7 @@ def rate_confirm(*, onboarding: Onboarding, user, rate_label: str) -> Onboarding
         raise ProjectError(_("The pay terms changed while you were reading. Check them again."))
     with transaction.atomic():
         onboarding.rate_confirmed_at = timezone.now()
-        onboarding.rate_confirmed = rate_label
+        onboarding.rate_confirmed = onboarding.project.rate_key
         onboarding.save(update_fields=["rate_confirmed_at", "rate_confirmed"])
     return onboarding
 
@@ -145,6 +145,15 @@ def assignment_end(*, assignment: Assignment, ends_on: date, by) -> Assignment:
     if ends_on < assignment.starts_on:
         raise ProjectError(_("The assignment cannot end before it starts."))
     with transaction.atomic():
+        later = Assignment.objects.select_for_update().filter(
+            project=assignment.project_id,
+            worker=assignment.worker_id,
+            starts_on__gt=assignment.starts_on,
+        )
+        if later.filter(starts_on__lte=ends_on).exclude(pk=assignment.pk).exists():
+            raise ProjectError(
+                _("That end date overlaps a later assignment of the same worker here.")
+            )
         assignment.ends_on = ends_on
         assignment.save(update_fields=["ends_on"])
     return assignment

@@ -203,6 +203,15 @@ def _candidate_upsert(*, user, personal: dict) -> Candidate:
         raise RecruitmentError(
             _("This phone number belongs to another account. Sign in with that account to apply.")
         )
+    if (
+        user is not None
+        and candidate is not None
+        and candidate.user_id is None
+        and candidate.email != email
+    ):
+        # Found by phone only: an account proves its email, not a phone number, so it never
+        # takes over someone else's record (imports, where HR vouches, still match by phone).
+        candidate = None
     if candidate is not None and candidate.erased_at:
         candidate = None  # an erased record is never brought back to life
     if candidate is None:
