@@ -314,7 +314,7 @@ def onboarding_rate(request, pk):
         )
         messages.success(
             request,
-            _("You confirmed the pay terms: %(rate)s.") % {"rate": onboarding.rate_confirmed},
+            _("You confirmed the pay terms: %(rate)s.") % {"rate": onboarding.project.rate_label},
         )
     except services.ProjectError as error:
         messages.error(request, str(error))
