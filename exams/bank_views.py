@@ -5,7 +5,7 @@ Who may open each page is decided in queries.py; these views only ask.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpResponse
@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from workforce.core.http import require
 
 from . import analysis, bank, queries
 from .bank_forms import (
@@ -28,14 +30,9 @@ from .models import Exam
 QUESTIONS_PER_PAGE = 25
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @login_required
 def question_list(request):
-    _require(queries.can_author_questions(request.user))
+    require(queries.can_author_questions(request.user))
     questions = queries.questions_visible_to(request.user).order_by(
         "guideline__title", "category", "ref"
     )
@@ -51,7 +48,7 @@ def question_list(request):
 
 @login_required
 def question_create(request):
-    _require(queries.can_author_questions(request.user))
+    require(queries.can_author_questions(request.user))
     initial = {"guideline": request.GET.get("guideline")} if request.GET.get("guideline") else {}
     form = QuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +68,7 @@ def question_create(request):
 
 @login_required
 def question_edit(request, pk: int):
-    _require(queries.can_author_questions(request.user))
+    require(queries.can_author_questions(request.user))
     question = get_object_or_404(queries.questions_visible_to(request.user), pk=pk)
     form = QuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +93,7 @@ def question_edit(request, pk: int):
 @login_required
 def question_import(request):
     """Upload a file and see what it would do (nothing is written), then confirm to import."""
-    _require(queries.can_author_questions(request.user))
+    require(queries.can_author_questions(request.user))
     plan = payload = None
     form = ImportForm()
     if request.method == "POST" and "payload" in request.POST:
@@ -143,7 +140,7 @@ def question_import(request):
 
 @login_required
 def question_export(request):
-    _require(queries.can_author_questions(request.user))
+    require(queries.can_author_questions(request.user))
     form = ExportForm(request.GET or None)
     if form.is_bound and form.is_valid():
         guideline, file_format = form.cleaned_data["guideline"], form.cleaned_data["file_format"]
@@ -158,7 +155,7 @@ def question_export(request):
 @login_required
 def exam_manage_list(request):
     can_manage = queries.can_manage_exams(request.user)
-    _require(can_manage or queries.can_see_item_analysis(request.user))
+    require(can_manage or queries.can_see_item_analysis(request.user))
     exams = (
         Exam.objects.select_related("guideline")
         .annotate(
@@ -174,13 +171,13 @@ def exam_manage_list(request):
 
 @login_required
 def exam_create(request):
-    _require(queries.can_manage_exams(request.user))
+    require(queries.can_manage_exams(request.user))
     return _exam_form(request, Exam())
 
 
 @login_required
 def exam_edit(request, pk: int):
-    _require(queries.can_manage_exams(request.user))
+    require(queries.can_manage_exams(request.user))
     return _exam_form(request, get_object_or_404(queries.exams_managed_by(request.user), pk=pk))
 
 
@@ -210,7 +207,7 @@ def _exam_form(request, exam: Exam):
 
 @login_required
 def item_analysis(request, pk: int):
-    _require(queries.can_see_item_analysis(request.user))
+    require(queries.can_see_item_analysis(request.user))
     exam = get_object_or_404(Exam.objects.select_related("guideline"), pk=pk)
     return render(
         request,

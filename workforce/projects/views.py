@@ -4,12 +4,13 @@ onboarding checklist with the steps they take. Who may open each is decided in q
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from workforce.core.http import form_errors_to_messages, posted_data, require
 
 from . import queries, services
 from .forms import (
@@ -23,23 +24,6 @@ from .forms import (
     ToolAccessForm,
 )
 from .models import Assignment, ToolToken
-
-
-def _posted(request):
-    # An empty POST must still be a bound, invalid form.
-    return request.POST if request.method == "POST" else None
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
 
 # --- projects -------------------------------------------------------------------------------
 
@@ -73,8 +57,8 @@ def project_list(request):
 
 @login_required
 def project_create(request):
-    _require(queries.can_manage_projects(request.user))
-    form = ProjectForm(_posted(request), user=request.user)
+    require(queries.can_manage_projects(request.user))
+    form = ProjectForm(posted_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         project = form.save()
         messages.success(request, _("Project %(name)s created.") % {"name": project.name})
@@ -84,9 +68,9 @@ def project_create(request):
 
 @login_required
 def project_edit(request, pk):
-    _require(queries.can_manage_projects(request.user))
+    require(queries.can_manage_projects(request.user))
     project = queries.project_for(request.user, pk)
-    form = ProjectForm(_posted(request), user=request.user, instance=project)
+    form = ProjectForm(posted_data(request), user=request.user, instance=project)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Project saved."))
@@ -134,7 +118,7 @@ def _staffing_page(request, project, assignment_form):
 
 @login_required
 def project_staffing(request, pk):
-    _require(queries.can_manage_projects(request.user))
+    require(queries.can_manage_projects(request.user))
     project = queries.project_for(request.user, pk)
     return _staffing_page(request, project, AssignmentForm())
 
@@ -142,11 +126,11 @@ def project_staffing(request, pk):
 @login_required
 @require_POST
 def onboarding_start(request, pk):
-    _require(queries.can_manage_projects(request.user))
+    require(queries.can_manage_projects(request.user))
     project = queries.project_for(request.user, pk)
     form = OnboardingStartForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return redirect(project)
     try:
         onboarding = services.onboarding_start(
@@ -166,7 +150,7 @@ def onboarding_start(request, pk):
 @login_required
 @require_POST
 def assignment_create(request, pk):
-    _require(queries.can_manage_projects(request.user))
+    require(queries.can_manage_projects(request.user))
     project = queries.project_for(request.user, pk)
     form = AssignmentForm(request.POST)
     if form.is_valid():
@@ -190,13 +174,13 @@ def assignment_create(request, pk):
 @login_required
 @require_POST
 def assignment_end(request, pk):
-    _require(queries.can_manage_projects(request.user))
+    require(queries.can_manage_projects(request.user))
     assignment = get_object_or_404(
         Assignment.objects.filter(project__in=queries.projects_visible_to(request.user)), pk=pk
     )
     form = AssignmentEndForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
     else:
         try:
             services.assignment_end(
@@ -267,7 +251,7 @@ def onboarding_nda(request, pk):
     if request.method == "POST":
         form = NdaAcceptForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            form_errors_to_messages(request, form)
             return redirect("projects:onboarding-nda", pk=onboarding.pk)
         try:
             acknowledgement = services.nda_acknowledge(
@@ -306,7 +290,7 @@ def onboarding_rate(request, pk):
     onboarding = queries.onboarding_for(request.user, pk)
     form = RateConfirmForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_to_messages(request, form)
         return redirect(onboarding)
     try:
         services.rate_confirm(
@@ -349,7 +333,7 @@ def onboarding_wellbeing(request, pk):
 @login_required
 @require_POST
 def onboarding_tools(request, pk):
-    _require(queries.can_manage_projects(request.user))
+    require(queries.can_manage_projects(request.user))
     onboarding = queries.onboarding_for(request.user, pk)
     form = ToolAccessForm(request.POST)
     if not form.is_valid():
@@ -376,8 +360,8 @@ def onboarding_tools(request, pk):
 
 @login_required
 def token_list(request):
-    _require(queries.can_manage_tokens(request.user))
-    form = TokenForm(_posted(request))
+    require(queries.can_manage_tokens(request.user))
+    form = TokenForm(posted_data(request))
     created, raw = None, ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +388,7 @@ def token_list(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    _require(queries.can_manage_tokens(request.user))
+    require(queries.can_manage_tokens(request.user))
     token = get_object_or_404(ToolToken, pk=pk)
     services.tool_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token for %(name)s is revoked.") % {"name": token.name})

@@ -5,10 +5,11 @@ Who may open these pages is decided in queries.can_recruit; these views only ask
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from workforce.core.http import posted_data, require
 
 from . import imports, queries
 from .import_forms import CandidateImportForm
@@ -18,15 +19,10 @@ from .services import RecruitmentError
 RUN_MODES = {"all": False, "valid": True}  # mode -> only_valid
 
 
-def _require_recruiter(user) -> None:
-    if not queries.can_recruit(user):
-        raise PermissionDenied
-
-
 @login_required
 def import_upload(request):
-    _require_recruiter(request.user)
-    form = CandidateImportForm(request.POST or None, request.FILES or None)
+    require(queries.can_recruit(request.user))
+    form = CandidateImportForm(posted_data(request), request.FILES)
     if request.method == "POST" and form.is_valid():
         try:
             candidate_import = imports.candidate_import_check(
@@ -50,7 +46,7 @@ def import_upload(request):
 
 @login_required
 def import_detail(request, pk: int):
-    _require_recruiter(request.user)
+    require(queries.can_recruit(request.user))
     candidate_import = get_object_or_404(
         CandidateImport.objects.select_related("uploaded_by", "job"), pk=pk
     )
@@ -68,7 +64,7 @@ def import_detail(request, pk: int):
 @login_required
 @require_POST
 def import_run(request, pk: int):
-    _require_recruiter(request.user)
+    require(queries.can_recruit(request.user))
     candidate_import = get_object_or_404(CandidateImport, pk=pk)
     mode = request.POST.get("mode", "")
     if mode not in RUN_MODES:

@@ -6,7 +6,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from workforce.core.http import form_errors_to_messages, posted_data, require
 from workforce.people import queries as people_queries
 
 from . import letters, queries, services
@@ -30,23 +30,12 @@ from .forms import (
 )
 from .models import Offer, OpeningPage
 
-
-def _posted(request):
-    # An empty POST (an unticked checkbox alone) must still be a bound, invalid form.
-    return request.POST if request.method == "POST" else None
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 # --- HR ------------------------------------------------------------------------------------
 
 
 @login_required
 def board(request):
-    _require(queries.can_recruit(request.user))
+    require(queries.can_recruit(request.user))
     filters = BoardFilterForm(request.GET or None)
     params = filters.params()
     return render(
@@ -64,13 +53,11 @@ def board(request):
 @login_required
 @require_POST
 def board_bulk(request):
-    _require(queries.can_recruit(request.user))
+    require(queries.can_recruit(request.user))
     form = BulkActionForm(request.POST)
     back = redirect(f"{reverse('recruitment:board')}?{request.POST.get('query', '')}")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return back
     applications = form.cleaned_data["applications"]
     try:
@@ -92,7 +79,7 @@ def board_bulk(request):
 
 @login_required
 def funnel(request):
-    _require(queries.can_recruit(request.user))
+    require(queries.can_recruit(request.user))
     filters = BoardFilterForm(request.GET or None)
     return render(
         request, "recruitment/funnel.html", {"filters": filters, **queries.funnel(filters.params())}
@@ -121,7 +108,7 @@ def application_detail(request, pk):
 @login_required
 @require_POST
 def application_move(request, pk):
-    _require(queries.can_recruit(request.user))
+    require(queries.can_recruit(request.user))
     application = queries.application_for(request.user, pk)
     form = StageMoveForm(request.POST, application=application)
     if form.is_valid():
@@ -145,7 +132,7 @@ def application_move(request, pk):
 @login_required
 def application_cv(request, pk):
     application = queries.application_for(request.user, pk)
-    _require(queries.can_recruit(request.user) or queries.is_own(request.user, application))
+    require(queries.can_recruit(request.user) or queries.is_own(request.user, application))
     if not application.cv:
         raise Http404
     return FileResponse(
@@ -155,9 +142,9 @@ def application_cv(request, pk):
 
 @login_required
 def interview_schedule(request, pk):
-    _require(queries.can_recruit(request.user))
+    require(queries.can_recruit(request.user))
     application = queries.application_for(request.user, pk)
-    form = InterviewScheduleForm(_posted(request))
+    form = InterviewScheduleForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.interview_schedule(
@@ -174,9 +161,9 @@ def interview_schedule(request, pk):
 
 @login_required
 def offer_make(request, pk):
-    _require(queries.can_recruit(request.user))
+    require(queries.can_recruit(request.user))
     application = queries.application_for(request.user, pk)
-    form = OfferForm(_posted(request), initial=OfferForm.initial_for(application))
+    form = OfferForm(posted_data(request), initial=OfferForm.initial_for(application))
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_make(application=application, by=request.user, **form.cleaned_data)
@@ -192,7 +179,7 @@ def offer_make(request, pk):
 @login_required
 def offer_letter(request, pk):
     application = queries.application_for(request.user, pk)
-    _require(queries.can_recruit(request.user) or queries.is_own(request.user, application))
+    require(queries.can_recruit(request.user) or queries.is_own(request.user, application))
     offer = get_object_or_404(
         Offer.objects.select_related("rung", "site", "team"), application=application
     )
@@ -214,9 +201,9 @@ def interview_list(request):
 def interview_evaluate(request, pk):
     interview = queries.interview_for(request.user, pk)
     may_evaluate = interview.interviewer_id == request.user.pk
-    form = EvaluationForm(_posted(request)) if may_evaluate else None
+    form = EvaluationForm(posted_data(request)) if may_evaluate else None
     if request.method == "POST":
-        _require(may_evaluate)
+        require(may_evaluate)
         if form.is_valid():
             try:
                 services.interview_evaluate(
@@ -247,7 +234,7 @@ def apply(request, opening_id):
         return render(request, "recruitment/apply_sign_in.html", context)
     if people_queries.worker_of(request.user):
         return render(request, "recruitment/apply_worker.html", context)
-    form = ApplicationForm(_posted(request), request.FILES, opening=opening, user=request.user)
+    form = ApplicationForm(posted_data(request), request.FILES, opening=opening, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             form.submit(request.user)
@@ -331,7 +318,7 @@ def my_data_erase(request):
     candidate = queries.candidate_of(request.user)
     if candidate is None:
         raise Http404
-    form = EraseForm(_posted(request))
+    form = EraseForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.candidate_erase(candidate=candidate, by=request.user)
