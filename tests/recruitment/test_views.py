@@ -355,3 +355,9 @@ def test_an_interviewer_sees_no_cv_or_offer_link_they_may_not_open(
     assert (
         client.get(reverse("recruitment:application-cv", args=[application.pk])).status_code == 403
     )
+
+
+def test_the_application_form_opens_without_errors(client, candidate_user, opening):
+    client.force_login(candidate_user)
+    page = client.get(reverse("recruitment:apply", args=[opening.pk])).content.decode()
+    assert "Send my application" in page and "This field is required." not in page

@@ -22,7 +22,7 @@ RUN_MODES = {"all": False, "valid": True}  # mode -> only_valid
 @login_required
 def import_upload(request):
     require(queries.can_recruit(request.user))
-    form = CandidateImportForm(posted_data(request), request.FILES)
+    form = CandidateImportForm(posted_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             candidate_import = imports.candidate_import_check(

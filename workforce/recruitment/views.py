@@ -234,7 +234,9 @@ def apply(request, opening_id):
         return render(request, "recruitment/apply_sign_in.html", context)
     if people_queries.worker_of(request.user):
         return render(request, "recruitment/apply_worker.html", context)
-    form = ApplicationForm(posted_data(request), request.FILES, opening=opening, user=request.user)
+    form = ApplicationForm(
+        posted_data(request), request.FILES or None, opening=opening, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             form.submit(request.user)
