@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "exams",
     "workforce.recruitment",
     "workforce.projects",
+    "workforce.attendance",
     "ninja",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -87,6 +87,7 @@ def test_marking_expertise_verified_records_who_and_when(client, make_user):
             "site": worker.site.pk,
             "rung": worker.rung.pk,
             "status": "active",
+            "employment_type": "salaried",
             "hired_on": "2025-03-01",
             "expertise-TOTAL_FORMS": "1",
             "expertise-INITIAL_FORMS": "1",

@@ -79,6 +79,7 @@ def test_changes_to_a_worker_are_kept_with_who_made_them_and_staff_see_them(clie
             "rung": Rung.objects.get(code="quality_inspector").pk,
             "team": "",
             "status": "active",
+            "employment_type": "salaried",
             "hired_on": "2025-03-01",
             "left_on": "",
             "exit_reason": "",

@@ -15,6 +15,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         DEMO_REBUILD = "demo_rebuild", _("Rebuild the demo data")
         CANDIDATE_IMPORT = "candidate_import", _("Import candidates")
+        CLOCK_IMPORT = "clock_import", _("Import check-ins and check-outs")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

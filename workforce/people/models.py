@@ -1,6 +1,8 @@
 import zoneinfo
 from decimal import Decimal
 
+import holidays
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
@@ -63,6 +65,14 @@ class Currency(models.TextChoices):
     PHP = "PHP", _("Philippine peso")
     KES = "KES", _("Kenyan shilling")
     BGN = "BGN", _("Bulgarian lev")
+
+
+class EmploymentType(models.TextChoices):
+    """How a worker is paid, which decides whether they keep a timesheet."""
+
+    SALARIED = "salaried", _("Salaried")
+    HOURLY = "hourly", _("Hourly contractor")
+    PIECE_RATE = "piece_rate", _("Piece-rate contractor")
 
 
 def validate_time_zone(value: str) -> None:
@@ -146,6 +156,45 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Attendance reads public holidays from this country and region, so both must be ones
+        # the holidays package knows; a region is optional and only where the country has them.
+        if not self.country:
+            return
+        try:
+            calendar = holidays.country_holidays(self.country)
+        except NotImplementedError:
+            raise ValidationError(
+                {
+                    "country": _("There is no public holiday calendar for %(country)s.")
+                    % {"country": self.country}
+                }
+            ) from None
+        if self.region and calendar.subdivisions and self.holiday_subdivision is None:
+            raise ValidationError(
+                {
+                    "region": _("%(region)s is not a region of %(country)s; use one of: %(known)s.")
+                    % {
+                        "region": self.region,
+                        "country": self.country,
+                        "known": ", ".join(calendar.subdivisions),
+                    }
+                }
+            )
+
+    @property
+    def holiday_subdivision(self) -> str | None:
+        """The region as the holidays package codes it (NY, 11), or None for national holidays."""
+        try:
+            calendar = holidays.country_holidays(self.country)
+        except NotImplementedError:
+            return None
+        aliases = {name.casefold(): code for name, code in calendar.subdivisions_aliases.items()}
+        region = self.region.strip()
+        if region in calendar.subdivisions:
+            return region
+        return aliases.get(region.casefold())
 
 
 class Rung(models.Model):
@@ -254,6 +303,12 @@ class Worker(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ONBOARDING
+    )
+    employment_type = models.CharField(
+        _("employment type"),
+        max_length=20,
+        choices=EmploymentType.choices,
+        default=EmploymentType.SALARIED,
     )
     hired_on = models.DateField(_("hire date"))
     left_on = models.DateField(_("exit date"), null=True, blank=True)

@@ -15,13 +15,11 @@ does not matter, unknown columns are ignored):
   education_level, field_of_study, institution, graduation_year, languages ("zh-hans:C2; en:B2")
 """
 
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import pandas as pd
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
 from django.core.exceptions import ValidationError
@@ -35,6 +33,7 @@ from django.utils.translation import ngettext
 
 from workforce.core.models import Job
 from workforce.core.services import JobProgress, job_start
+from workforce.core.tables import TableFileError, table_read
 
 from . import services, tasks
 from .models import (
@@ -63,7 +62,6 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 CONSENT_YES = {"yes", "y", "true", "1", "x"}
-FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers it
 # The longest text each column may hold, as the models store it.
 MAX_LENGTHS = {
     "first_name": 150,
@@ -74,7 +72,6 @@ MAX_LENGTHS = {
     "field_of_study": 150,
     "institution": 200,
 }
-ZIP_MAGIC = b"PK\x03\x04"
 
 _email_validator = EmailValidator()
 
@@ -105,89 +102,16 @@ class CheckedRow:
 def candidate_file_read(*, data: bytes, name: str) -> list[dict[str, str]]:
     """The rows of a CSV or XLSX file as dicts of trimmed text, each with its spreadsheet row
     number under "_row". Raises CandidateFileError when the file cannot be used at all."""
-    suffix = os.path.splitext(name)[1].lower()
-    if not data:
-        raise CandidateFileError(_("The file is empty."))
-    if data.startswith(ZIP_MAGIC):  # an XLSX is a zip file, whatever its name says
-        frame = _read_xlsx(data)
-    elif suffix == ".xlsx":
-        raise CandidateFileError(
-            _(
-                "This file is not a valid XLSX workbook. Save it again from Excel as .xlsx, or as CSV UTF-8."
-            )
+    try:
+        frame = table_read(
+            data=data, name=name, required=REQUIRED_COLUMNS, known=COLUMNS, max_rows=MAX_ROWS
         )
-    elif suffix == ".csv":
-        frame = _read_csv(data)
-    else:
-        raise CandidateFileError(_("Upload a .csv or .xlsx file."))
-    frame.columns = [_column_name(c) for c in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise CandidateFileError(
-            _(
-                "Columns missing: %(missing)s. The first row must name at least these columns: %(required)s."
-            )
-            % {"missing": ", ".join(missing), "required": ", ".join(REQUIRED_COLUMNS)}
-        )
-    known = [c for c in COLUMNS if c in frame.columns]
-    frame = frame.loc[:, ~frame.columns.duplicated()][known]
-    frame = frame.astype(str).map(str.strip)
-    frame = frame[(frame != "").any(axis=1)]  # rows left empty in a spreadsheet
-    if frame.empty:
-        raise CandidateFileError(_("The file has no rows under its header."))
-    if len(frame) > MAX_ROWS:
-        raise CandidateFileError(
-            _("A file may hold at most %(n)s rows; this one has %(count)s. Split it.")
-            % {"n": MAX_ROWS, "count": len(frame)}
-        )
+    except TableFileError as error:
+        raise CandidateFileError(str(error)) from None
     return [
-        {"_row": number + FIRST_DATA_ROW, **record}
+        {"_row": number, **record}
         for number, record in zip(frame.index, frame.to_dict("records"), strict=True)
     ]
-
-
-def _read_csv(data: bytes) -> pd.DataFrame:
-    try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError:
-        raise CandidateFileError(
-            _(
-                "The file is not UTF-8 (it looks like another encoding, such as GBK or Latin-1): "
-                "save it as CSV UTF-8 and upload it again. In Excel: File > Save As > CSV UTF-8."
-            )
-        ) from None
-    header = text.split("\n", 1)[0]
-    # Excel in many European languages saves CSV with semicolons between the columns.
-    separator = ";" if header.count(";") > header.count(",") else ","
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CandidateFileError(
-            _("This CSV file cannot be read: %(error)s") % {"error": str(exc).strip()}
-        ) from None
-
-
-def _read_xlsx(data: bytes) -> pd.DataFrame:
-    try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    except Exception:  # openpyxl and zipfile each raise their own kinds of errors
-        raise CandidateFileError(
-            _(
-                "This file is not a valid XLSX workbook. Save it again from Excel as .xlsx, or as CSV UTF-8."
-            )
-        ) from None
-    return frame.fillna("")
-
-
-def _column_name(raw) -> str:
-    """ "First name", " first_name " and "FIRST-NAME" all name the first_name column."""
-    return re.sub(r"[\s\-]+", "_", str(raw).strip().lower())
 
 
 # Checking ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from workforce.people.models import Currency
+from workforce.people.models import Currency, EmploymentType
 
 
 class PrivateStorage(FileSystemStorage):
@@ -74,10 +74,6 @@ class LanguageLevel(models.TextChoices):
         return list(LanguageLevel).index(self)
 
 
-class EmploymentType(models.TextChoices):
-    SALARIED = "salaried", _("Salaried")
-    HOURLY = "hourly", _("Hourly contractor")
-    PIECE_RATE = "piece_rate", _("Piece-rate contractor")
 
 
 class CareersIndexPage(Page):

@@ -508,6 +508,7 @@ def hire(*, application: Application, by) -> Worker:
             team=offer.team,
             status=Worker.Status.ONBOARDING,
             hired_on=offer.start_on,
+            employment_type=application.opening.employment_type,
         )
         worker.full_clean()
         worker.save()

@@ -1,0 +1,272 @@
+"""Importing a door or clock system's export of check-ins and check-outs.
+
+The file (CSV UTF-8 or XLSX) has one row per stay, with these columns:
+- employee_number: the worker's employee number, such as SH-0012;
+- check_in: "2026-10-05 08:57" (or with seconds, or ISO 8601 with a "T"), in the local time
+  of the worker's site; a time with an offset ("2026-10-05T00:57:00Z") is taken as written;
+- check_out: the same, or empty while the worker is still in.
+
+Every row is checked first, in a fixed number of queries and column-wise over the whole file,
+and the uploader reads a report of what is wrong row by row. Nothing is written until they
+import the valid rows. A row whose worker already has a stay starting at the same moment is
+counted as already imported and skipped, so importing the same file again creates nothing.
+"""
+
+import hashlib
+import os
+
+import pandas as pd
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workforce.core.models import Job
+from workforce.core.services import JobProgress, job_start
+from workforce.core.tables import TableFileError, table_read
+from workforce.people.models import Worker
+
+from . import tasks
+from .models import AttendanceRecord, ClockImport
+from .services import LONGEST_STAY, AttendanceError
+
+REQUIRED_COLUMNS = ["employee_number", "check_in"]
+COLUMNS = [*REQUIRED_COLUMNS, "check_out"]
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 500_000
+BATCH = 2_000
+OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def _moments(text: pd.Series, zones: pd.Series) -> pd.Series:
+    """Parse timestamps column-wise: local wall-clock times in each row's zone, or moments
+    with their own offset. Unreadable, empty and non-existent local times become NaT."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    has_offset = text.str.contains(OFFSET, regex=True)
+    with_offset = text[has_offset]
+    if not with_offset.empty:
+        result[has_offset] = pd.to_datetime(
+            with_offset, utc=True, format="ISO8601", errors="coerce"
+        )
+    for zone in zones[~has_offset].dropna().unique():
+        rows = ~has_offset & (zones == zone)
+        wall = pd.to_datetime(text[rows], format="ISO8601", errors="coerce")
+        # A time skipped or repeated by a clock change cannot be placed: report it, never guess.
+        result[rows] = wall.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(
+            "UTC"
+        )
+    return result
+
+
+def _errors(frame: pd.DataFrame) -> dict[int, str]:
+    """The first problem of each bad row, by spreadsheet row number."""
+    now = pd.Timestamp(timezone.now())
+    stay = frame["check_out_at"] - frame["check_in_at"]
+    has_out = frame["check_out"] != ""
+    rules = [
+        (frame["employee_number"] == "", _("The employee number is empty.")),
+        (frame["worker_id"].isna(), _("No worker has this employee number.")),
+        (frame["check_in"] == "", _("The check-in is empty.")),
+        (
+            frame["check_in_at"].isna(),
+            _("The check-in is not a date and time such as 2026-10-05 08:57."),
+        ),
+        (
+            has_out & frame["check_out_at"].isna(),
+            _("The check-out is not a date and time such as 2026-10-05 18:02."),
+        ),
+        (frame["check_in_at"] > now, _("The check-in is in the future.")),
+        (has_out & (stay <= pd.Timedelta(0)), _("The check-out must come after the check-in.")),
+        (has_out & (stay > LONGEST_STAY), _("A stay cannot last more than 24 hours.")),
+    ]
+    errors: dict[int, str] = {}
+    for broken, message in reversed(rules):  # the first rule broken is the one reported
+        errors |= dict.fromkeys(frame.index[broken.fillna(False).to_numpy(dtype=bool)], message)
+    return errors
+
+
+def _overlaps(frame: pd.DataFrame, existing: pd.DataFrame) -> dict[int, str]:
+    """Rows whose stay overlaps an earlier stay of the same worker, in the file or stored."""
+    stays = pd.concat(
+        [
+            frame[["worker_id", "check_in_at", "check_out_at"]].assign(row=frame.index),
+            existing.assign(row=-1),
+        ],
+        ignore_index=True,
+    ).sort_values(["worker_id", "check_in_at", "row"])
+    # An open stay blocks only its own moment: a forgotten check-out must not block the month.
+    ends = stays["check_out_at"].fillna(stays["check_in_at"])
+    previous_end = ends.groupby(stays["worker_id"]).cummax().groupby(stays["worker_id"]).shift()
+    clash = (stays["row"] >= 0) & (stays["check_in_at"] < previous_end)
+    return dict.fromkeys(
+        stays.loc[clash, "row"].astype(int), _("This stay overlaps another stay of this worker.")
+    )
+
+
+def clock_rows_check(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str], int]:
+    """Check a clock file's rows: the valid new ones, the errors by row, and how many rows
+    are already imported. Two queries whatever the file's length."""
+    numbers = frame["employee_number"].str.upper()
+    frame = frame.assign(employee_number=numbers)
+    workers = pd.DataFrame.from_records(
+        Worker.objects.filter(employee_number__in=set(numbers)).values_list(
+            "employee_number", "pk", "site__time_zone"
+        ),
+        columns=["employee_number", "worker_id", "tz"],
+    )
+    frame = frame.reset_index(names="row").merge(workers, on="employee_number", how="left")
+    frame = frame.set_index("row")
+    frame["check_in_at"] = _moments(frame["check_in"], frame["tz"])
+    frame["check_out_at"] = _moments(frame["check_out"], frame["tz"])
+    errors = _errors(frame)
+    valid = frame.drop(index=list(errors))
+
+    twice = valid.duplicated(["worker_id", "check_in_at"], keep="first")
+    first_row = valid.reset_index().groupby(["worker_id", "check_in_at"])["row"].transform("min")
+    for row, original in zip(
+        valid.index[twice], first_row.to_numpy()[twice.to_numpy()], strict=True
+    ):
+        errors[row] = _("This row repeats row %(row)s.") % {"row": original}
+    valid = valid[~twice]
+
+    duplicates = 0
+    existing = pd.DataFrame(columns=["worker_id", "check_in_at", "check_out_at"])
+    if not valid.empty:
+        stored = AttendanceRecord.objects.filter(
+            worker_id__in=[int(w) for w in valid["worker_id"].unique()],
+            check_in_at__gte=valid["check_in_at"].min() - LONGEST_STAY,
+            check_in_at__lte=(valid["check_out_at"].fillna(valid["check_in_at"])).max(),
+        ).values_list("worker_id", "check_in_at", "check_out_at")
+        existing = pd.DataFrame.from_records(
+            stored, columns=["worker_id", "check_in_at", "check_out_at"]
+        )
+        existing["check_in_at"] = pd.to_datetime(existing["check_in_at"], utc=True)
+        existing["check_out_at"] = pd.to_datetime(existing["check_out_at"], utc=True)
+        valid = valid.astype({"worker_id": "int64"})
+        known = valid.reset_index().merge(
+            existing[["worker_id", "check_in_at"]], on=["worker_id", "check_in_at"]
+        )["row"]
+        duplicates = len(known)
+        valid = valid.drop(index=known)
+        overlaps = _overlaps(valid, existing)
+        errors |= overlaps
+        valid = valid.drop(index=list(overlaps))
+    return valid, dict(sorted(errors.items())), duplicates
+
+
+def clock_import_check(*, file, by) -> ClockImport:
+    """Read and check an uploaded clock file, and keep the report. Writes no attendance."""
+    if file.size > MAX_FILE_BYTES:
+        raise AttendanceError(_("The file is larger than 20 MB: split it by month."))
+    data = file.read()
+    name = os.path.basename(file.name or "clock.csv")[:200]
+    try:
+        frame = table_read(
+            data=data, name=name, required=REQUIRED_COLUMNS, known=COLUMNS, max_rows=MAX_ROWS
+        )
+    except TableFileError as error:
+        raise AttendanceError(str(error)) from None
+    if "check_out" not in frame:
+        frame["check_out"] = ""
+    valid, errors, duplicates = clock_rows_check(frame)
+    zones = valid["tz"].to_numpy()
+    local_days = [
+        moment.tz_convert(zone).date().isoformat()
+        for moment, zone in zip(valid["check_in_at"], zones, strict=True)
+    ]
+    rows = [
+        [int(row), int(worker), check_in.isoformat(), "" if pd.isna(out) else out.isoformat(), day]
+        for row, worker, check_in, out, day in zip(
+            valid.index,
+            valid["worker_id"],
+            valid["check_in_at"],
+            valid["check_out_at"],
+            local_days,
+            strict=True,
+        )
+    ]
+    return ClockImport.objects.create(
+        file_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+        row_count=len(frame),
+        valid_rows=rows,
+        duplicate_count=duplicates,
+        errors=[{"row": row, "message": str(message)} for row, message in errors.items()],
+    )
+
+
+def import_is_running(clock_import: ClockImport) -> bool:
+    return clock_import.status == ClockImport.Status.IMPORTING and not (
+        clock_import.job and clock_import.job.is_finished
+    )
+
+
+def clock_import_start(*, clock_import: ClockImport, by) -> Job:
+    """Start writing the checked rows in the background; the job shows the progress."""
+    with transaction.atomic():
+        locked = (
+            ClockImport.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .get(pk=clock_import.pk)
+        )
+        if import_is_running(locked):
+            raise AttendanceError(_("This file is being imported already; follow its progress."))
+        if locked.status == ClockImport.Status.IMPORTED:
+            raise AttendanceError(_("This file was imported already."))
+        if not locked.valid_rows:
+            raise AttendanceError(_("The file has no valid new rows to import."))
+        job = job_start(
+            kind=Job.Kind.CLOCK_IMPORT,
+            started_by=by,
+            task=tasks.import_clock_file,
+            args=(locked.pk,),
+        )
+        job.result_url = reverse("attendance:import-detail", kwargs={"pk": locked.pk})
+        job.save(update_fields=["result_url"])
+        locked.job, locked.status = job, ClockImport.Status.IMPORTING
+        locked.save(update_fields=["job", "status"])
+    return job
+
+
+def clock_import_run(*, clock_import: ClockImport, progress: JobProgress | None = None) -> int:
+    """Write the checked rows in batches. Each batch is one transaction, and a row already
+    stored (same worker and check-in) is skipped by the database's unique key, so an import
+    stopped half-way is finished by running it again."""
+    rows = clock_import.valid_rows
+    if progress:
+        progress.set_total(len(rows))
+    created = 0
+    try:
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            records = [
+                AttendanceRecord(
+                    worker_id=worker_id,
+                    worked_on=day,
+                    check_in_at=pd.Timestamp(check_in).to_pydatetime(),
+                    check_out_at=pd.Timestamp(check_out).to_pydatetime() if check_out else None,
+                    source=AttendanceRecord.Source.IMPORT,
+                    clock_import=clock_import,
+                )
+                for _row, worker_id, check_in, check_out, day in batch
+            ]
+            with transaction.atomic():
+                before = AttendanceRecord.objects.filter(clock_import=clock_import).count()
+                AttendanceRecord.objects.bulk_create(records, ignore_conflicts=True)
+                created += (
+                    AttendanceRecord.objects.filter(clock_import=clock_import).count() - before
+                )
+            if progress:
+                progress.advance(
+                    _("%(done)s of %(total)s rows written")
+                    % {"done": start + len(batch), "total": len(rows)},
+                    steps=len(batch),
+                )
+    except Exception:
+        ClockImport.objects.filter(pk=clock_import.pk).update(status=ClockImport.Status.FAILED)
+        raise
+    ClockImport.objects.filter(pk=clock_import.pk).update(
+        status=ClockImport.Status.IMPORTED, created_count=created
+    )
+    return created
