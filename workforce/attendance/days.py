@@ -261,7 +261,13 @@ def _public_days(people: pd.DataFrame, days_off: pd.DataFrame, start: date, end:
 def _schedule_of_day(grid: pd.DataFrame, schedules: pd.DataFrame) -> pd.DataFrame:
     """The schedule in force each worker-day: the worker's own, else their team's."""
     if schedules.empty:
-        return pd.DataFrame(columns=["worker_id", "date", "schedule_id"])
+        return pd.DataFrame(
+            {"worker_id": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]")}
+            | {
+                column: pd.Series(dtype="float64")
+                for column in ("schedule_id", "grace", "half_day")
+            }
+        )
     schedules = schedules.copy()
     schedules["effective_from"] = _dates(schedules["effective_from"])
     schedules["effective_to"] = _dates(

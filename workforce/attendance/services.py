@@ -46,7 +46,11 @@ def _when(moment: datetime, worker: Worker) -> str:
 
 def _lock(worker: Worker) -> Worker:
     """Serialise writes for one worker (two tabs, two approvers) on their row."""
-    return Worker.objects.select_for_update().select_related("site", "team").get(pk=worker.pk)
+    return (
+        Worker.objects.select_for_update(of=("self",))
+        .select_related("site", "team")
+        .get(pk=worker.pk)
+    )
 
 
 # --- checking in and out ------------------------------------------------------------------
@@ -196,6 +200,11 @@ def _overlapping(worker, starts_on, ends_on, exclude_pk=None):
     )
 
 
+def _days(value: Decimal) -> str:
+    """10.0 as "10", 2.5 as "2.5"."""
+    return f"{value.normalize():f}"
+
+
 def _check_balance(worker, leave_type, starts_on, days, exclude_pk=None) -> None:
     used = LeaveRequest.objects.filter(
         worker=worker,
@@ -210,7 +219,12 @@ def _check_balance(worker, leave_type, starts_on, days, exclude_pk=None) -> None
                 "You have %(left)s days of %(type)s left in %(year)s, counting requests "
                 "waiting for approval; this request needs %(days)s."
             )
-            % {"left": left, "type": leave_type, "year": starts_on.year, "days": days}
+            % {
+                "left": _days(left),
+                "type": leave_type,
+                "year": starts_on.year,
+                "days": _days(days),
+            }
         )
 
 
