@@ -4,6 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.factories import SiteFactory, TeamFactory, WorkerFactory
+
+# The projects app's legal project, for timesheets.
+from tests.projects.conftest import certification, guideline, project  # noqa: F401
 from workforce.attendance.models import AttendanceRecord, Schedule, ScheduleDay
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -73,10 +76,6 @@ def after(day: date, days: int = 1) -> datetime:
     return datetime.combine(day + timedelta(days=days + 1), time(12), tzinfo=ZoneInfo("UTC"))
 
 
-# The projects app's legal project, for timesheets.
-from tests.projects.conftest import certification, guideline, project  # noqa: E402, F401
-
-
 @pytest.fixture
 def lead(shanghai_team, make_user):
     """The supervisor who leads the Shanghai team."""
@@ -87,7 +86,7 @@ def lead(shanghai_team, make_user):
 
 
 @pytest.fixture
-def contractor(shanghai_team, lead, project):
+def contractor(shanghai_team, lead, project):  # noqa: F811
     """An hourly contractor assigned to the project since September, in a team with a lead."""
     from workforce.people.models import EmploymentType
     from workforce.projects.models import Assignment
