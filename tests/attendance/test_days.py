@@ -256,3 +256,8 @@ def test_exact_results_on_this_database(shanghai_team):
         {"status": "holiday", "minutes_worked": 0, "late_minutes": 0, "scheduled_minutes": 0},
         {"status": "rest_day", "minutes_worked": 0, "late_minutes": 0, "scheduled_minutes": 0},
     ]
+
+
+def test_a_reader_whose_language_the_package_lacks_gets_english_names(shanghai_worker):
+    calendar = site_calendar(shanghai_worker.site, date(2026, 10, 1), date(2026, 10, 1), "fr")
+    assert calendar.holidays[date(2026, 10, 1)] == "National Day"

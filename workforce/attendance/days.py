@@ -104,19 +104,25 @@ def holiday_language(django_language: str) -> str:
     return {"en": "en_US", "zh-hans": "zh_CN", "fr": "fr"}.get(django_language, "")
 
 
+@lru_cache(maxsize=64)
+def _names_language(country: str, wanted: str) -> str:
+    """The reader's language if the package names this country's holidays in it, else US
+    English (a French reader gets "National Day" rather than 国庆节), else the country's own."""
+    try:
+        supported = holidays.country_holidays(country).supported_languages
+    except NotImplementedError:
+        return ""
+    return next((code for code in (wanted, "en_US") if code and code in supported), "")
+
+
 def site_calendar(site: Site, start: date, end: date, language: str = "") -> PublicCalendar:
-    """Holidays and adjusted workdays at a site between two dates, names in a language the
-    package has for that country (else the country's own)."""
+    """Holidays and adjusted workdays at a site between two dates, their names in `language`
+    (a holidays package code, see holiday_language) where possible."""
     names: dict[date, str] = {}
     adjusted: set[date] = set()
+    language = _names_language(site.country, language) if language else ""
     for year in range(start.year, end.year + 1):
         calendar = public_calendar(site.country, site.holiday_subdivision, year, language)
-        if (
-            language
-            and not calendar.holidays
-            and public_calendar(site.country, site.holiday_subdivision, year).holidays
-        ):
-            calendar = public_calendar(site.country, site.holiday_subdivision, year)
         names |= {day: name for day, name in calendar.holidays.items() if start <= day <= end}
         adjusted |= {day for day in calendar.adjusted_workdays if start <= day <= end}
     return PublicCalendar(names, frozenset(adjusted))

@@ -190,11 +190,9 @@ class Site(models.Model):
             calendar = holidays.country_holidays(self.country)
         except NotImplementedError:
             return None
-        aliases = {name.casefold(): code for name, code in calendar.subdivisions_aliases.items()}
-        region = self.region.strip()
-        if region in calendar.subdivisions:
-            return region
-        return aliases.get(region.casefold())
+        known = {code.casefold(): code for code in calendar.subdivisions}
+        known |= {name.casefold(): code for name, code in calendar.subdivisions_aliases.items()}
+        return known.get(self.region.strip().casefold())
 
 
 class Rung(models.Model):
