@@ -261,3 +261,24 @@ def test_exact_results_on_this_database(shanghai_team):
 def test_a_reader_whose_language_the_package_lacks_gets_english_names(shanghai_worker):
     calendar = site_calendar(shanghai_worker.site, date(2026, 10, 1), date(2026, 10, 1), "fr")
     assert calendar.holidays[date(2026, 10, 1)] == "National Day"
+
+
+def test_leave_of_several_days_covers_each_of_them(shanghai_worker):
+    monday = date(2026, 9, 7)
+    LeaveRequest.objects.create(
+        worker=shanghai_worker,
+        leave_type=LeaveType.objects.get(kind="sick"),
+        starts_on=monday,
+        ends_on=monday + timedelta(days=6),
+        days=Decimal(5),
+        status=LeaveRequest.Status.APPROVED,
+    )
+    frame = attendance_days(
+        [shanghai_worker.pk],
+        monday - timedelta(days=1),
+        monday + timedelta(days=7),
+        now=after(monday, 8),
+    )
+    assert list(frame["status"]) == ["rest_day"] + ["paid_leave"] * 5 + ["rest_day"] * 2 + [
+        "absent"
+    ]
