@@ -282,3 +282,16 @@ def test_leave_of_several_days_covers_each_of_them(shanghai_worker):
     assert list(frame["status"]) == ["rest_day"] + ["paid_leave"] * 5 + ["rest_day"] * 2 + [
         "absent"
     ]
+
+
+def test_times_with_and_without_fractions_of_a_second_read_alike(shanghai_worker):
+    from workforce.attendance.models import AttendanceRecord
+
+    stay(shanghai_worker, MONDAY, time(9), time(18))
+    record = stay(shanghai_worker, MONDAY + timedelta(days=1), time(9), time(18))
+    AttendanceRecord.objects.filter(pk=record.pk).update(
+        check_in_at=record.check_in_at + timedelta(microseconds=250_000)
+    )
+    frame = attendance_days([shanghai_worker.pk], MONDAY, MONDAY + timedelta(days=1),
+                            now=after(MONDAY, 2))
+    assert list(frame["minutes_worked"]) == [540, 539]

@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import numpy as np
 import pandas as pd
+from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -138,6 +139,15 @@ def _frame(rows, columns) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows), columns=columns)
 
 
+def _raw_frame(queryset, columns) -> pd.DataFrame:
+    """The rows straight from the cursor. Django's per-value converters cost more than the
+    query itself on 300,000 stays; the frame converts whole columns at once instead."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+
 def attendance_days(
     workers, start: date, end: date, *, now: datetime | None = None
 ) -> pd.DataFrame:
@@ -200,7 +210,7 @@ def attendance_days(
         .values_list("site_id", "falls_on"),
         ["site_id", "falls_on"],
     )
-    records = _frame(
+    records = _raw_frame(
         AttendanceRecord.objects.filter(
             worker_id__in=worker_ids, worked_on__range=(start, end)
         ).values_list("worker_id", "worked_on", "check_in_at", "check_out_at"),
@@ -432,8 +442,9 @@ def _day_records(records: pd.DataFrame, people: pd.DataFrame, zones: dict) -> pd
         )
     records = records.merge(people[["worker_id", "tz"]], on="worker_id")
     records["date"] = _dates(records["worked_on"])
-    check_in = pd.to_datetime(records["check_in_at"], utc=True)
-    check_out = pd.to_datetime(records["check_out_at"], utc=True)
+    # Text on SQLite (UTC, with or without microseconds), aware datetimes on PostgreSQL.
+    check_in = pd.to_datetime(records["check_in_at"], utc=True, format="ISO8601")
+    check_out = pd.to_datetime(records["check_out_at"], utc=True, format="ISO8601")
     local_in = pd.Series(np.nan, index=records.index)
     for tz in zones:
         rows = records["tz"] == tz
