@@ -292,6 +292,7 @@ def test_times_with_and_without_fractions_of_a_second_read_alike(shanghai_worker
     AttendanceRecord.objects.filter(pk=record.pk).update(
         check_in_at=record.check_in_at + timedelta(microseconds=250_000)
     )
-    frame = attendance_days([shanghai_worker.pk], MONDAY, MONDAY + timedelta(days=1),
-                            now=after(MONDAY, 2))
+    frame = attendance_days(
+        [shanghai_worker.pk], MONDAY, MONDAY + timedelta(days=1), now=after(MONDAY, 2)
+    )
     assert list(frame["minutes_worked"]) == [540, 539]

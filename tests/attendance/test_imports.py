@@ -24,8 +24,7 @@ def upload(text: str, name="clock.csv"):
 def people(shanghai_worker):
     shanghai_worker.employee_number = "SH-0001"
     shanghai_worker.save()
-    new_york = SiteFactory(country="US", region="NY", time_zone="America/New_York",
-                           currency="USD")
+    new_york = SiteFactory(country="US", region="NY", time_zone="America/New_York", currency="USD")
     WorkerFactory(site=new_york, employee_number="NY-0001")
     return shanghai_worker
 
@@ -50,8 +49,9 @@ GOOD = (
 )
 
 
-def test_a_clean_file_is_checked_then_imported_in_local_time(people, lead,
-                                                             django_capture_on_commit_callbacks):
+def test_a_clean_file_is_checked_then_imported_in_local_time(
+    people, lead, django_capture_on_commit_callbacks
+):
     clock_import = check(GOOD, lead)
     assert (clock_import.row_count, len(clock_import.valid_rows), clock_import.errors) == (3, 3, [])
     assert AttendanceRecord.objects.count() == 0  # checking writes nothing
@@ -69,8 +69,9 @@ def test_a_clean_file_is_checked_then_imported_in_local_time(people, lead,
     assert AttendanceRecord.objects.filter(worker=people, worked_on=date(2026, 9, 29)).exists()
 
 
-def test_importing_the_same_file_again_creates_nothing(people, lead,
-                                                       django_capture_on_commit_callbacks):
+def test_importing_the_same_file_again_creates_nothing(
+    people, lead, django_capture_on_commit_callbacks
+):
     run(check(GOOD, lead), django_capture_on_commit_callbacks, lead)
     again = check(GOOD, lead)
     assert (again.duplicate_count, again.valid_rows, again.errors) == (3, [], [])
@@ -85,8 +86,12 @@ def test_a_run_stopped_half_way_is_finished_by_running_it_again(
     clock_import = check(GOOD, lead)
     row = clock_import.valid_rows[0]
     AttendanceRecord.objects.create(  # as if the first batch had been written before a crash
-        worker_id=row[1], worked_on=row[4], check_in_at=datetime.fromisoformat(row[2]),
-        check_out_at=datetime.fromisoformat(row[3]), source="import", clock_import=clock_import,
+        worker_id=row[1],
+        worked_on=row[4],
+        check_in_at=datetime.fromisoformat(row[2]),
+        check_out_at=datetime.fromisoformat(row[3]),
+        source="import",
+        clock_import=clock_import,
     )
     ClockImport.objects.filter(pk=clock_import.pk).update(status="failed")
     clock_import.refresh_from_db()

@@ -10,7 +10,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("country", "region", "subdivision"),
-    [("US", "New York", "NY"), ("US", "ny", "NY"), ("PT", "Lisboa", "11"), ("CN", "Shanghai", None)],
+    [
+        ("US", "New York", "NY"),
+        ("US", "ny", "NY"),
+        ("PT", "Lisboa", "11"),
+        ("CN", "Shanghai", None),
+    ],
 )
 def test_a_region_is_read_as_the_calendars_subdivision(country, region, subdivision):
     site = SiteFactory.build(country=country, region=region)

@@ -2,7 +2,6 @@ import zoneinfo
 from decimal import Decimal
 
 import holidays
-
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError

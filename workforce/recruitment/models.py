@@ -74,8 +74,6 @@ class LanguageLevel(models.TextChoices):
         return list(LanguageLevel).index(self)
 
 
-
-
 class CareersIndexPage(Page):
     """The public list of openings, at /pages/careers/."""
 
