@@ -35,6 +35,29 @@ def people_staff_only(denied):
     }
 
 
+def own_attendance(ok):
+    """A page of one's own attendance: only someone with a Worker record has one."""
+    return {role: ok if role in WORKERS else 404 for role in ROLE_NAMES} | {"anonymous": 302}
+
+
+def runs_teams(ok):
+    """Supervisors and HR run attendance; everyone else is refused."""
+    return by_role(403, anonymous=302, supervisor=ok, hr=ok, superuser=ok)
+
+
+def sees_member(denied):
+    """Another worker's attendance: their supervisor and the people managers see it."""
+    return by_role(
+        denied,
+        anonymous=302,
+        supervisor=200,
+        project_manager=200,
+        hr=200,
+        payroll_admin=200,
+        superuser=200,
+    )
+
+
 # label -> (method, kwargs builder, expected status per role). The label is the URL name,
 # with "#case" when one URL is checked for several objects.
 MATRIX = {
@@ -213,6 +236,63 @@ MATRIX = {
         "token",
         by_role(403, anonymous=302, project_manager=302, superuser=302),
     ),
+    # Attendance: each worker's own pages need a Worker record; supervisors and HR run teams
+    # (payroll admins and project managers look, read-only); the objects belong to a member
+    # of the team the supervisor leads.
+    "attendance:my-month": ("get", None, own_attendance(200)),
+    "attendance:check-in": ("post", None, own_attendance(302)),
+    # Not checked in: sent back with the reason.
+    "attendance:check-out": ("post", None, own_attendance(302)),
+    "attendance:leave-request": ("get", None, own_attendance(200)),
+    "attendance:leave-cancel": ("post", "attendance_leave", by_role(404, anonymous=302)),
+    "attendance:leave-queue": ("get", None, runs_teams(200)),
+    # No decision sent: back to the queue with the reason.
+    "attendance:leave-decide": ("post", "attendance_leave", runs_teams(302)),
+    "attendance:team-list": ("get", None, people_staff_only(403)),
+    "attendance:team-month": ("get", "attendance_team", people_staff_only(403)),
+    "attendance:team-export": ("get", "attendance_export", people_staff_only(403)),
+    "attendance:team-export#csv": ("get", "attendance_export_csv", people_staff_only(403)),
+    "attendance:worker-month": ("get", "attendance_member", sees_member(404)),
+    "attendance:worker-month#own": (
+        "get",
+        "own_worker",
+        by_role(200, anonymous=302, candidate=404),
+    ),
+    "attendance:worker-day": ("get", "attendance_day", sees_member(404)),
+    # An empty correction is shown again with its errors; those who only look may not.
+    "attendance:record-correct": (
+        "post",
+        "attendance_record",
+        sees_member(404) | {"project_manager": 403, "payroll_admin": 403},
+    ),
+    "attendance:record-add": (
+        "post",
+        "attendance_day",
+        sees_member(404) | {"project_manager": 403, "payroll_admin": 403},
+    ),
+    "attendance:timesheet": ("get", None, own_attendance(200)),
+    "attendance:timesheet-entry-delete": (
+        "post",
+        "attendance_entry",
+        by_role(404, anonymous=302),
+    ),
+    "attendance:timesheet-submit": ("post", "attendance_week", by_role(404, anonymous=302)),
+    "attendance:timesheet-queue": ("get", None, runs_teams(200)),
+    "attendance:timesheet-review": ("get", "attendance_week", sees_member(404)),
+    "attendance:timesheet-approve": ("post", "attendance_week", runs_teams(302)),
+    "attendance:timesheet-return": ("post", "attendance_week", runs_teams(302)),
+    "attendance:timesheet-correct": ("post", "attendance_entry", runs_teams(302)),
+    "attendance:import-upload": ("get", None, runs_teams(200)),
+    # Uploaded by someone else: only HR sees every import.
+    "attendance:import-detail": ("get", "clock_import", runs_teams(200) | {"supervisor": 404}),
+    # Nothing valid to import: back to the report with the reason.
+    "attendance:import-run": ("post", "clock_import", runs_teams(302) | {"supervisor": 404}),
+    "attendance:day-off-list": ("get", None, by_role(403, anonymous=302, hr=200, superuser=200)),
+    "attendance:day-off-remove": (
+        "post",
+        "day_off",
+        by_role(403, anonymous=302, hr=302, superuser=302),
+    ),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -247,6 +327,7 @@ MOUNTED = {
 def objects(make_user):
     admin = make_user("superuser")
     team = TeamFactory()
+    projects = _project_objects(admin)
     return {
         "job": {"pk": Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=admin).pk},
         "other_worker": {"pk": WorkerFactory().pk},
@@ -256,7 +337,73 @@ def objects(make_user):
         "root_page": [""],
         **_exam_objects(admin),
         **_recruitment_objects(admin),
-        **_project_objects(admin),
+        **projects,
+        **_attendance_objects(admin, team, projects["project"]["pk"]),
+    }
+
+
+def _attendance_objects(admin, team, project_pk):
+    """A member of the supervisor's team, hourly, with a past stay, a leave request waiting
+    and a submitted week of hours; a clock import the admin uploaded; a company day off."""
+    from datetime import datetime, time, timedelta
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from workforce.attendance.models import (
+        AttendanceRecord,
+        ClockImport,
+        CompanyDayOff,
+        LeaveRequest,
+        LeaveType,
+        TimesheetEntry,
+        TimesheetWeek,
+    )
+    from workforce.projects.models import Project
+
+    member = WorkerFactory(team=team, site=team.site, employment_type="hourly")
+    zone = ZoneInfo(team.site.time_zone)
+    day = timezone.localdate() - timedelta(days=3)
+    record = AttendanceRecord.objects.create(
+        worker=member,
+        worked_on=day,
+        check_in_at=datetime.combine(day, time(9), tzinfo=zone),
+        check_out_at=datetime.combine(day, time(17), tzinfo=zone),
+        source=AttendanceRecord.Source.WEB,
+    )
+    leave = LeaveRequest.objects.create(
+        worker=member,
+        leave_type=LeaveType.objects.get(kind="annual"),
+        starts_on=day + timedelta(days=30),
+        ends_on=day + timedelta(days=30),
+        days=Decimal("1"),
+    )
+    project = Project.objects.get(pk=project_pk)
+    week = TimesheetWeek.objects.create(
+        worker=member,
+        starts_on=day - timedelta(days=day.weekday() + 7),
+        status=TimesheetWeek.Status.SUBMITTED,
+    )
+    entry = TimesheetEntry.objects.create(
+        week=week, project=project, worked_on=week.starts_on, minutes=480, created_by=member.user
+    )
+    clock_import = ClockImport.objects.create(
+        file_name="clock.csv", sha256="0" * 64, uploaded_by=admin
+    )
+    day_off = CompanyDayOff.objects.create(falls_on=day + timedelta(days=60), name="Retreat")
+    return {
+        "attendance_team": {"pk": team.pk},
+        "attendance_export": {"pk": team.pk, "fmt": "xlsx"},
+        "attendance_export_csv": {"pk": team.pk, "fmt": "csv"},
+        "attendance_member": {"pk": member.pk},
+        "attendance_day": {"pk": member.pk, "day": day.isoformat()},
+        "attendance_record": {"pk": record.pk},
+        "attendance_leave": {"pk": leave.pk},
+        "attendance_week": {"pk": week.pk},
+        "attendance_entry": {"pk": entry.pk},
+        "clock_import": {"pk": clock_import.pk},
+        "day_off": {"pk": day_off.pk},
     }
 
 
@@ -418,6 +565,7 @@ def _project_url_names(resolver=None, namespace=""):
                 "exams",
                 "recruitment",
                 "projects",
+                "attendance",
             }:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:

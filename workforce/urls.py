@@ -20,6 +20,7 @@ urlpatterns = [
     path("exams/", include("exams.urls")),
     path("recruitment/", include("workforce.recruitment.urls")),
     path("projects/", include("workforce.projects.urls")),
+    path("attendance/", include("workforce.attendance.urls")),
     path("api/v1/", project_api.urls),
     # Public: anyone holding a certificate's code checks it here (also from its QR code).
     re_path(

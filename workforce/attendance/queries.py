@@ -14,16 +14,19 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from workforce.people.models import Team, Worker
+from workforce.people.models import Site, Team, Worker
 from workforce.people.queries import teams_visible_to
 from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role
+from workforce.projects.models import Assignment, Project
 
 from .days import attendance_days, attendance_summary, holiday_language, site_calendar
 from .models import (
     ClockImport,
+    CompanyDayOff,
     DayStatus,
     LeaveRequest,
     LeaveType,
@@ -399,3 +402,115 @@ def open_record(worker: Worker):
     return (
         worker.attendance_records.filter(check_out_at__isnull=True).order_by("-check_in_at").first()
     )
+
+
+# --- pages of the web interface ------------------------------------------------------------
+
+
+@dataclass
+class WorkerDay:
+    """One worker's local day: what it counted as, and the stays recorded on it."""
+
+    worker: Worker
+    day: date
+    status: str
+    status_label: str
+    minutes_worked: int
+    late_minutes: int
+    missing_checkout: bool
+    leave_kind: str
+    holiday_name: str
+    records: list
+
+
+def worker_day(worker: Worker, day: date, *, now=None) -> WorkerDay:
+    row = attendance_days([worker.pk], day, day, now=now).iloc[0]
+    names = site_calendar(worker.site, day, day, holiday_language(get_language()))
+    return WorkerDay(
+        worker=worker,
+        day=day,
+        status=row["status"],
+        status_label=str(DayStatus(row["status"]).label),
+        minutes_worked=int(row["minutes_worked"]),
+        late_minutes=int(row["late_minutes"]),
+        missing_checkout=bool(row["missing_checkout"]),
+        leave_kind=row["leave_kind"],
+        holiday_name=names.holidays.get(day, ""),
+        records=list(
+            worker.attendance_records.filter(worked_on=day)
+            .select_related("corrected_by", "clock_import")
+            .order_by("check_in_at")
+        ),
+    )
+
+
+@dataclass
+class PendingLeave:
+    request: LeaveRequest
+    # What is left of that leave type in that year, counting every request still waiting
+    # (this one included), as the worker's own balance shows it.
+    remaining: Decimal
+
+
+def leave_queue(user) -> list[PendingLeave]:
+    """The requests this user decides, each with the requester's balance, in two queries."""
+    requests = list(leave_requests_to_decide(user))
+    if not requests:
+        return []
+    used = {
+        (row["worker_id"], row["leave_type_id"], row["year"]): row["days"]
+        for row in LeaveRequest.objects.filter(
+            worker_id__in={r.worker_id for r in requests},
+            starts_on__year__in={r.starts_on.year for r in requests},
+            status__in=[LeaveRequest.Status.APPROVED, LeaveRequest.Status.PENDING],
+        )
+        .annotate(year=ExtractYear("starts_on"))
+        .values("worker_id", "leave_type_id", "year")
+        .annotate(days=Sum("days"))
+        .order_by()
+    }
+    return [
+        PendingLeave(
+            request=r,
+            remaining=r.leave_type.yearly_allowance_days
+            - used.get((r.worker_id, r.leave_type_id, r.starts_on.year), Decimal("0")),
+        )
+        for r in requests
+    ]
+
+
+def timesheet_projects(worker: Worker, starts_on: date) -> QuerySet[Project]:
+    """The projects the worker was assigned to on some day of the week starting that Monday."""
+    ends_on = starts_on + timedelta(days=6)
+    assigned = Assignment.objects.filter(worker=worker, starts_on__lte=ends_on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+    )
+    return Project.objects.filter(pk__in=assigned.values("project_id")).order_by("name")
+
+
+def company_days_off(today: date) -> tuple[QuerySet[CompanyDayOff], QuerySet[CompanyDayOff]]:
+    """The company's days off still to come (soonest first), and the last ones past."""
+    days_off = CompanyDayOff.objects.select_related("site")
+    return (
+        days_off.filter(falls_on__gte=today).order_by("falls_on", "site__name"),
+        days_off.filter(falls_on__lt=today).order_by("-falls_on", "site__name")[:50],
+    )
+
+
+@dataclass
+class SiteHolidays:
+    site: Site
+    # (day, name, is an adjusted workday), by date.
+    days: list[tuple[date, str, bool]]
+
+
+def site_holidays(year: int) -> list[SiteHolidays]:
+    """Each site's public holidays and adjusted workdays for a year, in the user's language."""
+    language = holiday_language(get_language())
+    result = []
+    for site in Site.objects.order_by("name"):
+        public = site_calendar(site, date(year, 1, 1), date(year, 12, 31), language)
+        days = [(day, name, False) for day, name in public.holidays.items()]
+        days += [(day, "", True) for day in public.adjusted_workdays]
+        result.append(SiteHolidays(site=site, days=sorted(days)))
+    return result

@@ -2,8 +2,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from exams import queries as exam_queries
+from workforce.attendance import queries as attendance_queries
 from workforce.core.middleware import mfa_setup_pending
 from workforce.people import queries as people_queries
+from workforce.people.models import EmploymentType
 from workforce.people.roles import WORKER_ROLES, Role, has_role
 from workforce.projects import queries as projects_queries
 from workforce.recruitment import queries as recruitment_queries
@@ -26,6 +28,14 @@ def navigation(request):
         items.append((_("My applications"), reverse("recruitment:my-applications")))
     if has_role(user, *WORKER_ROLES) or projects_queries.can_manage_projects(user):
         items.append((_("Projects"), reverse("projects:project-list")))
+    if has_role(user, *WORKER_ROLES):
+        items.append((_("Attendance"), reverse("attendance:my-month")))
+        worker = people_queries.worker_of(user)
+        if worker is not None and worker.employment_type == EmploymentType.HOURLY:
+            items.append((_("Timesheet"), reverse("attendance:timesheet")))
+    if attendance_queries.can_see_teams(user):
+        # The queues, imports and days off are linked from there, to keep this bar short.
+        items.append((_("Team attendance"), reverse("attendance:team-list")))
     if recruitment_queries.can_recruit(user):
         items.append((_("Recruitment"), reverse("recruitment:board")))
     elif (

@@ -16,7 +16,17 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from workforce.people.models import Credential, Domain, Expertise, Rung, Site, Team, User, Worker
+from workforce.people.models import (
+    Credential,
+    Domain,
+    EmploymentType,
+    Expertise,
+    Rung,
+    Site,
+    Team,
+    User,
+    Worker,
+)
 from workforce.people.roles import Role
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -192,10 +202,11 @@ def build(progress=None) -> DemoSummary:
 def _app_sections():
     from exams import demo as exams_demo
     from training import demo as training_demo
+    from workforce.attendance import demo as attendance_demo
     from workforce.projects import demo as projects_demo
     from workforce.recruitment import demo as recruitment_demo
 
-    return [training_demo, exams_demo, recruitment_demo, projects_demo]
+    return [training_demo, exams_demo, recruitment_demo, projects_demo, attendance_demo]
 
 
 def _domains(summary) -> dict[str, Domain]:
@@ -319,6 +330,8 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
             reason = Worker.ExitReason.PAY if seed > 0.96 else Worker.ExitReason.NO_PROMOTION
         elif 0.5 < seed < 0.52:
             status = Worker.Status.SUSPENDED
+    team_domains = [t[2] for t in TEAMS if t[1] == spec["prefix"]]
+    main = team_domains[int(seed * 10) % len(team_domains)]
     worker, created = Worker.objects.get_or_create(
         user=user,
         defaults={
@@ -326,6 +339,7 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
             "site": sites[spec["prefix"]],
             "rung": rungs[spec["rung"]],
             "status": status,
+            "employment_type": _employment_type(spec, main),
             "hired_on": hired_on,
             "left_on": left_on,
             "exit_reason": reason,
@@ -333,8 +347,6 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
     )
     summary.count("workers", created)
     if created:
-        team_domains = [t[2] for t in TEAMS if t[1] == spec["prefix"]]
-        main = team_domains[int(seed * 10) % len(team_domains)]
         Expertise.objects.create(
             worker=worker,
             domain=domains[main],
@@ -349,6 +361,23 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
                 worker=worker, domain=domains[other], level=Expertise.Level.PRACTITIONER
             )
     return worker
+
+
+def _employment_type(spec, main_domain: str) -> str:
+    """New York's teams are staffed by hourly contractors, their leads apart, and so are some of
+    Lisbon's musicians; everyone else is salaried. Decided once, when the worker is created."""
+    if spec["leads"]:
+        return EmploymentType.SALARIED
+    if spec["prefix"] == "NY":
+        return EmploymentType.HOURLY
+    if (
+        spec["prefix"] == "LX"
+        and main_domain == "music"
+        and spec["rung"] == Rung.Code.ANNOTATOR
+        and spec.get("seed", 0) > 0.6
+    ):
+        return EmploymentType.HOURLY
+    return EmploymentType.SALARIED
 
 
 def _teams(summary, sites, leads: dict[str, Worker]) -> None:

@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from exams import queries as exam_queries
 from training import queries as training_queries
+from workforce.attendance import queries as attendance_queries
 from workforce.people import queries as people_queries
-from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role, roles_of
+from workforce.people.roles import PEOPLE_MANAGERS, WORKER_ROLES, Role, has_role, roles_of
 from workforce.projects import queries as projects_queries
 
 from .models import Job
@@ -27,6 +28,7 @@ def home_for(user) -> dict:
     worker = people_queries.worker_of(user)
     roles = roles_of(user)
     is_staff_role = has_role(user, *PEOPLE_MANAGERS, Role.SUPERVISOR)
+    checks_in = worker is not None and has_role(user, *WORKER_ROLES)
     return {
         "worker": worker,
         "ladder": people_queries.ladder_for(worker) if worker else [],
@@ -49,6 +51,12 @@ def home_for(user) -> dict:
         "is_trainer": exam_queries.can_author_questions(user),
         "answers_to_grade": exam_queries.grading_queue(user).count(),  # none() costs no query
         "recent_jobs": jobs_visible_to(user)[:5] if user.is_superuser else None,
+        "attendance_today": attendance_queries.worker_day(
+            worker, attendance_queries.today_for(worker)
+        )
+        if checks_in
+        else None,
+        "open_record": attendance_queries.open_record(worker) if checks_in else None,
     }
 
 
