@@ -354,3 +354,24 @@ def test_a_worker_elsewhere_gets_their_own_local_date():
     worker = WorkerFactory(site=site)
     at = datetime(2026, 9, 29, 2, 30, tzinfo=ZoneInfo("UTC"))  # 22:30 on the 28th in New York
     assert services.check_in(worker=worker, at=at).worked_on == date(2026, 9, 28)
+
+
+def test_a_teams_lead_decides_whatever_their_rung(shanghai_worker, shanghai_team, make_user):
+    manager = make_user("project_manager", site=shanghai_team.site)
+    shanghai_team.lead = manager.worker
+    shanghai_team.save()
+    request = services.leave_request(
+        worker=shanghai_worker,
+        leave_type=annual(),
+        starts_on=date(2026, 11, 2),
+        ends_on=date(2026, 11, 2),
+    )
+    services.leave_decide(request=request, approve=True, by=manager)
+    assert LeaveRequest.objects.get().status == "approved"
+    # A project manager who leads no team of this worker changes nothing.
+    other = make_user("project_manager")
+    record = stay(shanghai_worker, date(2026, 9, 28), time(9))
+    with pytest.raises(AttendanceError, match="Only the worker's supervisor or HR"):
+        services.record_correct(
+            record=record, check_in_at=record.check_in_at, check_out_at=None, reason="x", by=other
+        )

@@ -1,9 +1,9 @@
 """Reads of the attendance app, scoped to the user who asks.
 
 This is the one place that decides who sees whose attendance: a worker sees their own; a
-supervisor sees, approves and corrects for the members of the teams they lead, never for
-themselves; HR sees and acts for everyone; payroll admins and project managers see everyone
-and change nothing.
+team's lead (a supervisor, or whoever else leads it) sees, approves and corrects for its
+members, never for themselves; HR sees and acts for everyone; payroll admins and project
+managers see everyone and change nothing for teams they do not lead.
 """
 
 import calendar
@@ -41,9 +41,18 @@ def can_see_all(user) -> bool:
     return has_role(user, *PEOPLE_MANAGERS)
 
 
+def leads_a_team(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_leads_a_team"):  # asked by the nav and the page on each request
+        user._leads_a_team = Team.objects.filter(lead__user=user).exists()
+    return user._leads_a_team
+
+
 def can_run_teams(user) -> bool:
-    """Supervisors and HR run attendance: the team grid, approvals, corrections, imports."""
-    return has_role(user, Role.SUPERVISOR, Role.HR)
+    """Supervisors, team leads and HR run attendance: the team grid, approvals, corrections,
+    imports."""
+    return has_role(user, Role.SUPERVISOR, Role.HR) or leads_a_team(user)
 
 
 def can_see_teams(user) -> bool:
@@ -51,7 +60,7 @@ def can_see_teams(user) -> bool:
 
 
 def can_import(user) -> bool:
-    return has_role(user, Role.SUPERVISOR, Role.HR)
+    return can_run_teams(user)
 
 
 def can_manage_calendar(user) -> bool:
@@ -60,15 +69,13 @@ def can_manage_calendar(user) -> bool:
 
 
 def may_supervise(user, worker: Worker) -> bool:
-    """May this user approve and correct this worker's attendance, leave and timesheets?"""
+    """May this user approve and correct this worker's attendance, leave and timesheets?
+    Their team's lead may, whatever their rung, and HR."""
     if not user.is_authenticated or worker.user_id == user.pk:
         return False  # nobody approves their own leave or corrects their own record
     if has_role(user, Role.HR):
         return True
-    return (
-        has_role(user, Role.SUPERVISOR)
-        and Team.objects.filter(pk=worker.team_id, lead__user=user).exists()
-    )
+    return Team.objects.filter(pk=worker.team_id, lead__user=user).exists()
 
 
 def may_see(user, worker: Worker) -> bool:
@@ -84,9 +91,7 @@ def supervised_workers(user) -> QuerySet[Worker]:
     workers = Worker.objects.with_related().exclude(user=user)
     if has_role(user, Role.HR):
         return workers
-    if has_role(user, Role.SUPERVISOR):
-        return workers.filter(team__lead__user=user)
-    return workers.none()
+    return workers.filter(team__lead__user=user)
 
 
 def leave_requests_to_decide(user) -> QuerySet[LeaveRequest]:
