@@ -517,3 +517,10 @@ def test_the_holiday_list_marks_adjusted_workdays(client, make_user, team):
     page = text(client.get(reverse("attendance:day-off-list")))
     # China works some weekend days around its long holidays.
     assert "Adjusted workday (worked)" in page
+
+
+def test_the_workers_month_shows_holidays_by_name_and_the_adjusted_workday(client, member):
+    client.force_login(member.user)
+    page = text(client.get(reverse("attendance:my-month") + "?month=2026-10"))
+    assert "National Day" in page
+    assert page.count("Adjusted workday (worked)") == 1  # Saturday 10 October

@@ -191,6 +191,7 @@ class CalendarDay:
     minutes_worked: int = 0
     late_minutes: int = 0
     holiday_name: str = ""
+    is_adjusted_workday: bool = False
     leave_kind: str = ""
     missing_checkout: bool = False
     timesheet_minutes: int = 0
@@ -228,6 +229,7 @@ def worker_month(worker: Worker, year: int, month: int, *, now=None) -> WorkerMo
             minutes_worked=row.minutes_worked,
             late_minutes=row.late_minutes,
             holiday_name=names.holidays.get(row.date.date(), ""),
+            is_adjusted_workday=row.date.date() in names.adjusted_workdays,
             leave_kind=row.leave_kind,
             missing_checkout=row.missing_checkout,
             timesheet_minutes=row.timesheet_minutes,
