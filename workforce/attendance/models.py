@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -373,7 +374,7 @@ class TimesheetWeek(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("timesheet week status", "Submitted")
         APPROVED = "approved", _("Approved")
 
     worker = models.ForeignKey(
