@@ -1,11 +1,11 @@
 """The day engine: every kind of day, as payroll and the team grid will read it."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
-from tests.attendance.conftest import after, office_schedule, stay
+from tests.attendance.conftest import SHANGHAI, after, office_schedule, stay
 from tests.factories import SiteFactory, TeamFactory, WorkerFactory
 from workforce.attendance.days import COLUMNS, attendance_days, attendance_summary, site_calendar
 from workforce.attendance.models import CompanyDayOff, LeaveRequest, LeaveType
@@ -296,3 +296,35 @@ def test_times_with_and_without_fractions_of_a_second_read_alike(shanghai_worker
         [shanghai_worker.pk], MONDAY, MONDAY + timedelta(days=1), now=after(MONDAY, 2)
     )
     assert list(frame["minutes_worked"]) == [540, 539]
+
+
+def test_a_night_shift_still_going_after_midnight_is_not_a_missing_check_out(shanghai_team):
+    night = WorkerFactory(site=shanghai_team.site, team=shanghai_team)
+    office_schedule(worker=night, starts=time(22), ends=time(6), weekdays=range(5))
+    stay(night, MONDAY, time(21, 55))
+    one_am = datetime.combine(MONDAY + timedelta(days=1), time(1), tzinfo=SHANGHAI)
+    day = attendance_days([night.pk], MONDAY, MONDAY, now=one_am).iloc[0]
+    assert not day.missing_checkout
+    assert day.minutes_worked == 185
+    assert day.status == "present"
+    seven_am = one_am + timedelta(hours=6)
+    day = attendance_days([night.pk], MONDAY, MONDAY, now=seven_am).iloc[0]
+    assert day.missing_checkout
+    assert day.minutes_worked == 485  # until the shift's end at 06:00
+
+
+def test_no_workday_means_no_perfect_attendance(shanghai_team):
+    unscheduled = WorkerFactory(site=shanghai_team.site)  # no team, no schedule
+    frame = attendance_days([unscheduled.pk], MONDAY, MONDAY + timedelta(days=2))
+    summary = attendance_summary(frame).loc[unscheduled.pk]
+    assert summary["scheduled_days"] == 0
+    assert not summary["is_perfect"]
+
+
+def test_workdays_before_the_hire_date_are_not_counted(shanghai_team):
+    newcomer = WorkerFactory(site=shanghai_team.site, team=shanghai_team, hired_on=MONDAY)
+    stay(newcomer, MONDAY, time(9), time(18))
+    frame = attendance_days([newcomer.pk], MONDAY - timedelta(days=7), MONDAY, now=after(MONDAY))
+    summary = attendance_summary(frame).loc[newcomer.pk]
+    assert summary["scheduled_days"] == 1
+    assert summary["is_perfect"]

@@ -29,6 +29,11 @@ def people(shanghai_worker):
     return shanghai_worker
 
 
+@pytest.fixture
+def hr(make_user):
+    return make_user("hr")
+
+
 def check(text, by, **kwargs):
     return imports.clock_import_check(file=upload(text, **kwargs), by=by)
 
@@ -50,12 +55,12 @@ GOOD = (
 
 
 def test_a_clean_file_is_checked_then_imported_in_local_time(
-    people, lead, django_capture_on_commit_callbacks
+    people, hr, django_capture_on_commit_callbacks
 ):
-    clock_import = check(GOOD, lead)
+    clock_import = check(GOOD, hr)
     assert (clock_import.row_count, len(clock_import.valid_rows), clock_import.errors) == (3, 3, [])
     assert AttendanceRecord.objects.count() == 0  # checking writes nothing
-    job = run(clock_import, django_capture_on_commit_callbacks, lead)
+    job = run(clock_import, django_capture_on_commit_callbacks, hr)
     assert job.status == Job.Status.DONE
     assert (clock_import.status, clock_import.created_count) == ("imported", 3)
     shanghai = AttendanceRecord.objects.get(worker=people, worked_on=date(2026, 9, 28))
@@ -70,20 +75,20 @@ def test_a_clean_file_is_checked_then_imported_in_local_time(
 
 
 def test_importing_the_same_file_again_creates_nothing(
-    people, lead, django_capture_on_commit_callbacks
+    people, hr, django_capture_on_commit_callbacks
 ):
-    run(check(GOOD, lead), django_capture_on_commit_callbacks, lead)
-    again = check(GOOD, lead)
+    run(check(GOOD, hr), django_capture_on_commit_callbacks, hr)
+    again = check(GOOD, hr)
     assert (again.duplicate_count, again.valid_rows, again.errors) == (3, [], [])
     with pytest.raises(AttendanceError, match="no valid new rows"):
-        imports.clock_import_start(clock_import=again, by=lead)
+        imports.clock_import_start(clock_import=again, by=hr)
     assert AttendanceRecord.objects.count() == 3
 
 
 def test_a_run_stopped_half_way_is_finished_by_running_it_again(
-    people, lead, django_capture_on_commit_callbacks
+    people, hr, django_capture_on_commit_callbacks
 ):
-    clock_import = check(GOOD, lead)
+    clock_import = check(GOOD, hr)
     row = clock_import.valid_rows[0]
     AttendanceRecord.objects.create(  # as if the first batch had been written before a crash
         worker_id=row[1],
@@ -95,12 +100,12 @@ def test_a_run_stopped_half_way_is_finished_by_running_it_again(
     )
     ClockImport.objects.filter(pk=clock_import.pk).update(status="failed")
     clock_import.refresh_from_db()
-    run(clock_import, django_capture_on_commit_callbacks, lead)
+    run(clock_import, django_capture_on_commit_callbacks, hr)
     assert AttendanceRecord.objects.count() == 3
     assert clock_import.status == "imported"
 
 
-def test_every_bad_row_is_reported_with_its_row_number(people, lead):
+def test_every_bad_row_is_reported_with_its_row_number(people, hr):
     stay(people, date(2026, 9, 30), time(9), time(18))
     text = (
         "employee_number,check_in,check_out\n"
@@ -117,7 +122,7 @@ def test_every_bad_row_is_reported_with_its_row_number(people, lead):
         "NY-0001,2026-03-08 02:30,2026-03-08 09:00\n"  # 12: skipped by the clock change
         "SH-0001,2026-10-01 09:00,\n"  # 13: good, still in
     )
-    clock_import = check(text, lead)
+    clock_import = check(text, hr)
     assert {error["row"]: error["message"] for error in clock_import.errors} == {
         3: "No worker has this employee number.",
         4: "The check-in is not a date and time such as 2026-10-05 08:57.",
@@ -142,19 +147,19 @@ def test_every_bad_row_is_reported_with_its_row_number(people, lead):
         ("a", "clock.txt", "Upload a .csv or .xlsx file."),
     ],
 )
-def test_an_unusable_file_is_refused_as_a_whole(people, lead, text, name, message):
+def test_an_unusable_file_is_refused_as_a_whole(people, hr, text, name, message):
     with pytest.raises(AttendanceError, match=message):
-        check(text, lead, name=name)
+        check(text, hr, name=name)
     assert ClockImport.objects.count() == 0
 
 
-def test_a_gbk_file_is_refused_with_how_to_fix_it(people, lead):
+def test_a_gbk_file_is_refused_with_how_to_fix_it(people, hr):
     data = "employee_number,check_in\nSH-0001,2026-09-28 08:57 上班\n".encode("gbk")
     with pytest.raises(AttendanceError, match="save it as CSV UTF-8"):
-        imports.clock_import_check(file=SimpleUploadedFile("clock.csv", data), by=lead)
+        imports.clock_import_check(file=SimpleUploadedFile("clock.csv", data), by=hr)
 
 
-def test_an_xlsx_export_is_read_too(people, lead, tmp_path):
+def test_an_xlsx_export_is_read_too(people, hr, tmp_path):
     import pandas as pd
 
     path = tmp_path / "clock.xlsx"
@@ -162,6 +167,53 @@ def test_an_xlsx_export_is_read_too(people, lead, tmp_path):
         {"employee_number": ["SH-0001"], "check_in": ["2026-09-28 08:57"], "check_out": [""]}
     ).to_excel(path, index=False)
     clock_import = imports.clock_import_check(
-        file=SimpleUploadedFile("clock.xlsx", path.read_bytes()), by=lead
+        file=SimpleUploadedFile("clock.xlsx", path.read_bytes()), by=hr
     )
     assert len(clock_import.valid_rows) == 1
+
+
+def test_a_supervisor_imports_their_teams_only_never_themselves(people, lead):
+    lead.worker.employee_number = "SH-0900"
+    lead.worker.save()
+    clock_import = check(
+        "employee_number,check_in,check_out\n"
+        "SH-0001,2026-09-28 08:57,2026-09-28 18:03\n"
+        "NY-0001,2026-09-28 08:50,2026-09-28 17:00\n"
+        "SH-0900,2026-09-28 08:30,2026-09-28 18:30\n",
+        lead,
+    )
+    assert [row[0] for row in clock_import.valid_rows] == [2]
+    assert {error["row"] for error in clock_import.errors} == {3, 4}
+    assert "not in your teams" in clock_import.errors[0]["message"]
+
+
+def test_a_later_file_closes_a_stay_imported_while_still_open(
+    people, hr, django_capture_on_commit_callbacks
+):
+    run(
+        check("employee_number,check_in,check_out\nSH-0001,2026-09-28 08:57,\n", hr),
+        django_capture_on_commit_callbacks,
+        hr,
+    )
+    later = check(
+        "employee_number,check_in,check_out\nSH-0001,2026-09-28 08:57,2026-09-28 18:00\n", hr
+    )
+    assert (later.duplicate_count, later.closing_count) == (0, 1)
+    run(later, django_capture_on_commit_callbacks, hr)
+    record = AttendanceRecord.objects.get()
+    assert record.minutes == 543
+
+
+def test_a_row_that_swallows_a_stored_stay_is_an_overlap(people, hr):
+    stay(people, date(2026, 9, 28), time(10), time(12))
+    clock_import = check(
+        "employee_number,check_in,check_out\nSH-0001,2026-09-28 09:00,2026-09-28 18:00\n", hr
+    )
+    assert clock_import.errors == [
+        {"row": 2, "message": "This stay overlaps another stay of this worker."}
+    ]
+
+
+def test_row_numbers_count_blank_lines_as_a_spreadsheet_does(people, hr):
+    clock_import = check("employee_number,check_in,check_out\n\nXX-1,2026-09-28 08:57,\n", hr)
+    assert clock_import.errors[0]["row"] == 3

@@ -375,3 +375,23 @@ def test_a_teams_lead_decides_whatever_their_rung(shanghai_worker, shanghai_team
         services.record_correct(
             record=record, check_in_at=record.check_in_at, check_out_at=None, reason="x", by=other
         )
+
+
+def test_the_admin_shows_stays_leave_and_timesheets_but_never_changes_them(
+    client, contractor, lead, project, make_user
+):
+    from django.urls import reverse
+
+    entry = log(contractor, WEEK, 8 * 60, project)
+    week = TimesheetWeek.objects.get(worker=contractor)
+    services.timesheet_submit(week=week, by=contractor.user)
+    services.timesheet_approve(week=week, by=lead)
+    client.force_login(make_user("superuser"))
+    url = reverse("admin:attendance_timesheetweek_change", args=[week.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"status": "open", "worker": contractor.pk, "starts_on": "2026-09-14"})
+    week.refresh_from_db()
+    assert week.status == "approved"
+    delete = reverse("admin:attendance_timesheetweek_delete", args=[week.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert TimesheetEntry.objects.filter(pk=entry.pk).exists()

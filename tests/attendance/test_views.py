@@ -356,7 +356,9 @@ def project(make_user):
             title="Cert", purpose="certification", guideline=guideline, time_limit_minutes=10
         ),
         nda_text="Confidential.",
-        pay_kind="salary",
+        pay_kind="hourly",
+        rate_amount=Decimal("45.00"),
+        currency="USD",
     )
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from workforce.attendance.models import Schedule
 from workforce.core import demo
 from workforce.people.models import Domain, Rung, Site, Team, User, Worker
 from workforce.people.roles import Role
@@ -50,6 +51,8 @@ def test_load_demo_prints_the_logins(capsys):
 
 def test_rebuilding_recreates_a_deleted_demo_record():
     demo.build()
+    # A team's schedules keep its attendance history, so they must go before the team can.
+    Schedule.objects.filter(team__name="Lisbon Music").delete()
     Team.objects.filter(name="Lisbon Music").delete()
     summary = demo.build()
     assert summary.created["teams"] == 1

@@ -14,6 +14,21 @@ from .models import (
 )
 
 
+class RecordOnlyAdmin(SimpleHistoryAdmin):
+    """Stays, leave and timesheets change only through their pages, whose services check who
+    acts, keep the reason and respect approval locks; the admin shows them and their history
+    and never edits, reverts or deletes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScheduleDayInline(admin.TabularInline):
     model = ScheduleDay
     extra = 0
@@ -41,24 +56,21 @@ class LeaveTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LeaveRequest)
-class LeaveRequestAdmin(SimpleHistoryAdmin):
+class LeaveRequestAdmin(RecordOnlyAdmin):
     list_display = ["worker", "leave_type", "starts_on", "ends_on", "days", "status"]
     list_filter = ["status", "leave_type"]
     search_fields = ["worker__employee_number", "worker__user__email"]
     date_hierarchy = "starts_on"
     raw_id_fields = ["worker"]
-    # Decided on the leave queue, which checks who decides and keeps the reason.
-    readonly_fields = ["requested_at", "decided_by", "decided_at", "decision_reason"]
 
 
 @admin.register(AttendanceRecord)
-class AttendanceRecordAdmin(SimpleHistoryAdmin):
+class AttendanceRecordAdmin(RecordOnlyAdmin):
     list_display = ["worker", "worked_on", "check_in_at", "check_out_at", "source", "corrected_by"]
     list_filter = ["source"]
     search_fields = ["worker__employee_number", "worker__user__email"]
     date_hierarchy = "worked_on"
     raw_id_fields = ["worker", "clock_import"]
-    readonly_fields = ["corrected_by", "corrected_at", "correction_reason"]
 
 
 class TimesheetEntryInline(admin.TabularInline):
@@ -74,13 +86,12 @@ class TimesheetEntryInline(admin.TabularInline):
 
 
 @admin.register(TimesheetWeek)
-class TimesheetWeekAdmin(SimpleHistoryAdmin):
+class TimesheetWeekAdmin(RecordOnlyAdmin):
     list_display = ["worker", "starts_on", "status", "submitted_at", "decided_by"]
     list_filter = ["status"]
     search_fields = ["worker__employee_number", "worker__user__email"]
     date_hierarchy = "starts_on"
     raw_id_fields = ["worker"]
-    readonly_fields = ["submitted_at", "decided_by", "decided_at", "return_reason"]
     inlines = [TimesheetEntryInline]
 
 
@@ -97,6 +108,8 @@ class ClockImportAdmin(admin.ModelAdmin):
         "row_count",
         "duplicate_count",
         "created_count",
+        "closing_count",
+        "error_count",
         "errors",
         "job",
     ]

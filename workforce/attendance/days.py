@@ -374,16 +374,17 @@ def derive(*, people, schedules, pattern, days_off, records, leave, timesheets, 
     has_record = grid["first_in"].notna()
     shift_start = grid["start_minute"] * 60
     shift_end = (grid["start_minute"] + grid["shift_minutes"]) * 60
-    is_past = grid["date"] < today
-    # An open check-in counts until the shift's end on a past day, until now today.
-    open_until = np.where(
-        is_past, shift_end.fillna(0), np.where(grid["date"] == today, now_second, 0)
-    )
+    # Seconds since that day's local midnight: a night shift's day is over only at its end.
+    elapsed = (today - grid["date"]).dt.days * 86400 + now_second
+    day_over = elapsed >= shift_end.fillna(86400)
+    # An open check-in counts until the shift's end once the day is over (nothing on a day with
+    # no shift), and until now while it is not.
+    open_until = np.where(day_over, shift_end.fillna(grid["open_in"]), elapsed)
     open_seconds = (open_until - grid["open_in"]).clip(lower=0).fillna(0)
     worked_seconds = grid["closed_seconds"].fillna(0) + open_seconds
     grid["minutes_worked"] = (worked_seconds // 60).astype("int64")
-    grid["missing_checkout"] = grid["open_in"].notna() & is_past
-    ongoing = grid["open_in"].notna() & ~is_past
+    grid["missing_checkout"] = grid["open_in"].notna() & day_over
+    ongoing = grid["open_in"].notna() & ~day_over
 
     grid = grid.merge(_leave_days(leave), on=["worker_id", "date"], how="left")
     on_leave = grid["leave_kind"].notna() & grid["scheduled"]
@@ -482,20 +483,24 @@ def _leave_days(leave: pd.DataFrame) -> pd.DataFrame:
 def attendance_summary(days: pd.DataFrame) -> pd.DataFrame:
     """Per worker: the count of each status, minutes worked and on timesheets, and whether
     attendance was perfect: no absence, lateness, half day or unpaid leave on a scheduled
-    workday while employed. Payroll's attendance bonus reads `is_perfect`."""
+    workday while employed, and at least one such workday. Payroll's attendance bonus reads `is_perfect`."""
     counts = pd.crosstab(days["worker_id"], days["status"])
     for status in DayStatus.values:
         if status not in counts:
             counts[status] = 0
     counts = counts[list(DayStatus.values)]
+    days = days.assign(working_day=days["scheduled"] & days["employed"])
     totals = days.groupby("worker_id").agg(
-        scheduled_days=("scheduled", "sum"),
+        scheduled_days=("working_day", "sum"),
         minutes_worked=("minutes_worked", "sum"),
         timesheet_minutes=("timesheet_minutes", "sum"),
         late_minutes=("late_minutes", "sum"),
         missing_checkouts=("missing_checkout", "sum"),
     )
     summary = totals.join(counts)
-    imperfect = days["status"].isin([str(s) for s in IMPERFECT]) & days["scheduled"]
-    summary["is_perfect"] = ~imperfect.groupby(days["worker_id"]).any()
+    imperfect = days["status"].isin([str(s) for s in IMPERFECT]) & days["working_day"]
+    # With no workday at all (no schedule, not yet hired) there is nothing to be perfect at.
+    summary["is_perfect"] = ~imperfect.groupby(days["worker_id"]).any() & (
+        summary["scheduled_days"] > 0
+    )
     return summary.astype({c: "int64" for c in summary.columns if c != "is_perfect"})

@@ -17,6 +17,7 @@ import os
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from workforce.core.services import JobProgress, job_start
 from workforce.core.tables import TableFileError, table_read
 from workforce.people.models import Worker
 
-from . import tasks
+from . import queries, tasks
 from .models import AttendanceRecord, ClockImport
 from .services import LONGEST_STAY, AttendanceError
 
@@ -66,6 +67,10 @@ def _errors(frame: pd.DataFrame) -> dict[int, str]:
     rules = [
         (frame["employee_number"] == "", _("The employee number is empty.")),
         (frame["worker_id"].isna(), _("No worker has this employee number.")),
+        (
+            frame["in_scope"].eq(False),
+            _("This worker is not in your teams: only their supervisor or HR imports their times."),
+        ),
         (frame["check_in"] == "", _("The check-in is empty.")),
         (
             frame["check_in_at"].isna(),
@@ -86,33 +91,50 @@ def _errors(frame: pd.DataFrame) -> dict[int, str]:
 
 
 def _overlaps(frame: pd.DataFrame, existing: pd.DataFrame) -> dict[int, str]:
-    """Rows whose stay overlaps an earlier stay of the same worker, in the file or stored."""
-    stays = pd.concat(
-        [
-            frame[["worker_id", "check_in_at", "check_out_at"]].assign(row=frame.index),
-            existing.assign(row=-1),
-        ],
-        ignore_index=True,
-    ).sort_values(["worker_id", "check_in_at", "row"])
+    """Rows whose stay overlaps another stay of the same worker: an earlier one in the file or
+    stored, or a later one stored."""
+    moment = "datetime64[ns, UTC]"
+    rows = frame[["worker_id", "check_in_at", "check_out_at"]].assign(row=frame.index)
+    stays = pd.concat([rows, existing.assign(row=-1)], ignore_index=True).astype(
+        {"worker_id": "int64", "check_in_at": moment, "check_out_at": moment}
+    )
+    stays = stays.sort_values(["worker_id", "check_in_at", "row"])
     # An open stay blocks only its own moment: a forgotten check-out must not block the month.
     ends = stays["check_out_at"].fillna(stays["check_in_at"])
     previous_end = ends.groupby(stays["worker_id"]).cummax().groupby(stays["worker_id"]).shift()
     clash = (stays["row"] >= 0) & (stays["check_in_at"] < previous_end)
-    return dict.fromkeys(
-        stays.loc[clash, "row"].astype(int), _("This stay overlaps another stay of this worker.")
-    )
+    clashing = set(stays.loc[clash, "row"].astype(int))
+    if not existing.empty:
+        # A stored stay that starts inside a row's stay, which the look back cannot see.
+        ahead = pd.merge_asof(
+            stays[stays["row"] >= 0].sort_values("check_in_at"),
+            stays.loc[stays["row"] < 0, ["worker_id", "check_in_at"]]
+            .rename(columns={"check_in_at": "next_start"})
+            .sort_values("next_start"),
+            left_on="check_in_at",
+            right_on="next_start",
+            by="worker_id",
+            direction="forward",
+            allow_exact_matches=False,
+        )
+        late = ahead["next_start"] < ahead["check_out_at"].fillna(ahead["check_in_at"])
+        clashing |= set(ahead.loc[late, "row"].astype(int))
+    return dict.fromkeys(sorted(clashing), _("This stay overlaps another stay of this worker."))
 
 
-def clock_rows_check(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str], int]:
-    """Check a clock file's rows: the valid new ones, the errors by row, and how many rows
-    are already imported. Two queries whatever the file's length."""
+def clock_rows_check(frame: pd.DataFrame, *, by) -> tuple[pd.DataFrame, dict[int, str], int]:
+    """Check a clock file's rows: the valid new ones (with `closes` set on those that give a
+    stored open stay its check-out), the errors by row, and how many rows are already
+    imported. A few queries whatever the file's length. Only workers whose attendance `by`
+    may correct can be imported, so nobody writes their own check-ins."""
     numbers = frame["employee_number"].str.upper()
     frame = frame.assign(employee_number=numbers)
+    scope = queries.supervised_workers(by).values("pk")
     workers = pd.DataFrame.from_records(
-        Worker.objects.filter(employee_number__in=set(numbers)).values_list(
-            "employee_number", "pk", "site__time_zone"
-        ),
-        columns=["employee_number", "worker_id", "tz"],
+        Worker.objects.filter(employee_number__in=set(numbers))
+        .annotate(in_scope=ExpressionWrapper(Q(pk__in=scope), output_field=BooleanField()))
+        .values_list("employee_number", "pk", "site__time_zone", "in_scope"),
+        columns=["employee_number", "worker_id", "tz", "in_scope"],
     )
     frame = frame.reset_index(names="row").merge(workers, on="employee_number", how="left")
     frame = frame.set_index("row")
@@ -127,7 +149,7 @@ def clock_rows_check(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str],
         valid.index[twice], first_row.to_numpy()[twice.to_numpy()], strict=True
     ):
         errors[row] = _("This row repeats row %(row)s.") % {"row": original}
-    valid = valid[~twice]
+    valid = valid[~twice].assign(closes=False)
 
     duplicates = 0
     existing = pd.DataFrame(columns=["worker_id", "check_in_at", "check_out_at"])
@@ -144,10 +166,14 @@ def clock_rows_check(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str],
         existing["check_out_at"] = pd.to_datetime(existing["check_out_at"], utc=True)
         valid = valid.astype({"worker_id": "int64"})
         known = valid.reset_index().merge(
-            existing[["worker_id", "check_in_at"]], on=["worker_id", "check_in_at"]
-        )["row"]
-        duplicates = len(known)
-        valid = valid.drop(index=known)
+            existing.rename(columns={"check_out_at": "stored_out"}),
+            on=["worker_id", "check_in_at"],
+        )
+        # A stay stored while the worker was still in, which this file now closes.
+        closing = known["stored_out"].isna() & known["check_out_at"].notna()
+        valid.loc[known.loc[closing, "row"], "closes"] = True
+        duplicates = int((~closing).sum())
+        valid = valid.drop(index=known.loc[~closing, "row"])
         overlaps = _overlaps(valid, existing)
         errors |= overlaps
         valid = valid.drop(index=list(overlaps))
@@ -168,20 +194,28 @@ def clock_import_check(*, file, by) -> ClockImport:
         raise AttendanceError(str(error)) from None
     if "check_out" not in frame:
         frame["check_out"] = ""
-    valid, errors, duplicates = clock_rows_check(frame)
+    valid, errors, duplicates = clock_rows_check(frame, by=by)
     zones = valid["tz"].to_numpy()
     local_days = [
         moment.tz_convert(zone).date().isoformat()
         for moment, zone in zip(valid["check_in_at"], zones, strict=True)
     ]
     rows = [
-        [int(row), int(worker), check_in.isoformat(), "" if pd.isna(out) else out.isoformat(), day]
-        for row, worker, check_in, out, day in zip(
+        [
+            int(row),
+            int(worker),
+            check_in.isoformat(),
+            "" if pd.isna(out) else out.isoformat(),
+            day,
+            bool(closes),
+        ]
+        for row, worker, check_in, out, day, closes in zip(
             valid.index,
             valid["worker_id"],
             valid["check_in_at"],
             valid["check_out_at"],
             local_days,
+            valid["closes"],
             strict=True,
         )
     ]
@@ -193,6 +227,8 @@ def clock_import_check(*, file, by) -> ClockImport:
         valid_rows=rows,
         duplicate_count=duplicates,
         errors=[{"row": row, "message": str(message)} for row, message in errors.items()],
+        error_count=len(errors),
+        closing_count=sum(1 for row in rows if row[5]),
     )
 
 
@@ -236,7 +272,6 @@ def clock_import_run(*, clock_import: ClockImport, progress: JobProgress | None 
     rows = clock_import.valid_rows
     if progress:
         progress.set_total(len(rows))
-    created = 0
     try:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
@@ -249,14 +284,18 @@ def clock_import_run(*, clock_import: ClockImport, progress: JobProgress | None 
                     source=AttendanceRecord.Source.IMPORT,
                     clock_import=clock_import,
                 )
-                for _row, worker_id, check_in, check_out, day in batch
+                for _row, worker_id, check_in, check_out, day, closes in batch
+                if not closes
             ]
             with transaction.atomic():
-                before = AttendanceRecord.objects.filter(clock_import=clock_import).count()
                 AttendanceRecord.objects.bulk_create(records, ignore_conflicts=True)
-                created += (
-                    AttendanceRecord.objects.filter(clock_import=clock_import).count() - before
-                )
+                for _row, worker_id, check_in, check_out, _day, closes in batch:
+                    if closes:  # still open when stored: this file brings its check-out
+                        AttendanceRecord.objects.filter(
+                            worker_id=worker_id,
+                            check_in_at=pd.Timestamp(check_in).to_pydatetime(),
+                            check_out_at__isnull=True,
+                        ).update(check_out_at=pd.Timestamp(check_out).to_pydatetime())
             if progress:
                 progress.advance(
                     _("%(done)s of %(total)s rows written")
@@ -266,6 +305,8 @@ def clock_import_run(*, clock_import: ClockImport, progress: JobProgress | None 
     except Exception:
         ClockImport.objects.filter(pk=clock_import.pk).update(status=ClockImport.Status.FAILED)
         raise
+    # Counted, not summed per run: an import finished by a second run reports all it made.
+    created = AttendanceRecord.objects.filter(clock_import=clock_import).count()
     ClockImport.objects.filter(pk=clock_import.pk).update(
         status=ClockImport.Status.IMPORTED, created_count=created
     )

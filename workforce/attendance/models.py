@@ -50,7 +50,7 @@ class Schedule(models.Model):
     name = models.CharField(_("name"), max_length=100)
     team = models.ForeignKey(
         "people.Team",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="schedules",
@@ -58,7 +58,7 @@ class Schedule(models.Model):
     )
     worker = models.ForeignKey(
         "people.Worker",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="schedules",
@@ -210,6 +210,9 @@ class ClockImport(models.Model):
     duplicate_count = models.PositiveIntegerField(_("already imported"), default=0)
     # One {"row": n, "message": "..."} per bad row, in the uploader's language.
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # Stays already stored while still open, which this file closes with their check-out.
+    closing_count = models.PositiveIntegerField(_("open stays closed"), default=0)
     created_count = models.PositiveIntegerField(_("records created"), default=0)
     job = models.ForeignKey(
         "core.Job",

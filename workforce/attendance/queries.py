@@ -13,18 +13,19 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from workforce.people.models import Site, Team, Worker
+from workforce.people.models import EmploymentType, Site, Team, Worker
 from workforce.people.queries import teams_visible_to
 from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role
 from workforce.projects.models import Assignment, Project
 
 from .days import attendance_days, attendance_summary, holiday_language, site_calendar
 from .models import (
+    AttendanceRecord,
     ClockImport,
     CompanyDayOff,
     DayStatus,
@@ -36,16 +37,23 @@ from .models import (
 
 # --- who may do what ---------------------------------------------------------------------
 
+LEADING_STATUSES = [Worker.Status.ACTIVE, Worker.Status.ONBOARDING]
+
 
 def can_see_all(user) -> bool:
     return has_role(user, *PEOPLE_MANAGERS)
+
+
+def _teams_led_by(user) -> QuerySet[Team]:
+    # A lead who left or is suspended keeps the team's name on record, not its powers.
+    return Team.objects.filter(lead__user=user, lead__status__in=LEADING_STATUSES)
 
 
 def leads_a_team(user) -> bool:
     if not user.is_authenticated:
         return False
     if not hasattr(user, "_leads_a_team"):  # asked by the nav and the page on each request
-        user._leads_a_team = Team.objects.filter(lead__user=user).exists()
+        user._leads_a_team = _teams_led_by(user).exists()
     return user._leads_a_team
 
 
@@ -75,7 +83,12 @@ def may_supervise(user, worker: Worker) -> bool:
         return False  # nobody approves their own leave or corrects their own record
     if has_role(user, Role.HR):
         return True
-    return Team.objects.filter(pk=worker.team_id, lead__user=user).exists()
+    return _teams_led_by(user).filter(pk=worker.team_id).exists()
+
+
+def keeps_timesheet(worker: Worker) -> bool:
+    """Hourly contractors log hours in a timesheet and do not check in; everyone else checks in."""
+    return worker.employment_type == EmploymentType.HOURLY
 
 
 def may_see(user, worker: Worker) -> bool:
@@ -83,7 +96,14 @@ def may_see(user, worker: Worker) -> bool:
 
 
 def teams_for(user) -> QuerySet[Team]:
-    return teams_visible_to(user)
+    """The teams whose month this user may open: what people shows them, and any they lead."""
+    if can_see_all(user) or has_role(user, Role.SUPERVISOR):
+        return teams_visible_to(user)
+    return (
+        Team.objects.select_related("site", "lead__user")
+        .annotate(member_count=Count("members"))
+        .filter(pk__in=_teams_led_by(user).values("pk"))
+    )
 
 
 def supervised_workers(user) -> QuerySet[Worker]:
@@ -91,7 +111,7 @@ def supervised_workers(user) -> QuerySet[Worker]:
     workers = Worker.objects.with_related().exclude(user=user)
     if has_role(user, Role.HR):
         return workers
-    return workers.filter(team__lead__user=user)
+    return workers.filter(team__in=_teams_led_by(user))
 
 
 def leave_requests_to_decide(user) -> QuerySet[LeaveRequest]:
@@ -116,10 +136,24 @@ def timesheets_to_approve(user) -> QuerySet[TimesheetWeek]:
 
 
 def clock_imports_for(user) -> QuerySet[ClockImport]:
-    imports = ClockImport.objects.select_related("uploaded_by", "job")
+    # The checked rows can run to half a million: lists never load them.
+    imports = ClockImport.objects.select_related("uploaded_by", "job").defer("valid_rows", "errors")
     if has_role(user, Role.HR):
         return imports
     return imports.filter(uploaded_by=user)
+
+
+def can_cancel(leave: LeaveRequest, today: date) -> bool:
+    """Whether the worker may still withdraw a request (services.leave_cancel decides the same
+    way): while it waits, or once approved until the leave begins."""
+    return leave.status == LeaveRequest.Status.PENDING or (
+        leave.status == LeaveRequest.Status.APPROVED and leave.starts_on > today
+    )
+
+
+def hours(minutes) -> Decimal:
+    """Minutes as hours to one decimal, the same on every page and export."""
+    return round(Decimal(int(minutes)) / 60, 1)
 
 
 # --- months ------------------------------------------------------------------------------
@@ -325,16 +359,18 @@ def team_month(team: Team, year: int, month: int, *, now=None) -> TeamMonth:
                     "half_day": int(totals["half_day"]),
                     "absent": int(totals["absent"]),
                     "leave": int(totals["paid_leave"] + totals["unpaid_leave"]),
-                    "hours": round(
-                        Decimal(int(totals["minutes_worked"] + totals["timesheet_minutes"])) / 60,
-                        1,
-                    ),
+                    "hours": hours(totals["minutes_worked"] + totals["timesheet_minutes"]),
                 },
                 is_perfect=bool(totals["is_perfect"]),
             )
         )
     result.rows.sort(key=lambda row: row.worker.user.get_full_name())
     return result
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet will not run: a name starting with = + - or @ would be a formula."""
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
 
 
 def team_month_export(team: Team, year: int, month: int, *, now=None) -> pd.DataFrame:
@@ -344,8 +380,8 @@ def team_month_export(team: Team, year: int, month: int, *, now=None) -> pd.Data
     records = []
     for row in month_view.rows:
         record = {
-            "employee_number": row.worker.employee_number,
-            "name": row.worker.user.get_full_name(),
+            "employee_number": _cell(row.worker.employee_number),
+            "name": _cell(row.worker.user.get_full_name()),
         }
         record |= {f"{cell['date']:%Y-%m-%d}": cell["label"] for cell in row.days}
         record |= row.totals
@@ -443,12 +479,28 @@ def worker_day(worker: Worker, day: date, *, now=None) -> WorkerDay:
         missing_checkout=bool(row["missing_checkout"]),
         leave_kind=row["leave_kind"],
         holiday_name=names.holidays.get(day, ""),
-        records=list(
+        records=_with_history(
             worker.attendance_records.filter(worked_on=day)
             .select_related("corrected_by", "clock_import")
             .order_by("check_in_at")
         ),
     )
+
+
+def _with_history(records) -> list[AttendanceRecord]:
+    """The records, each with its history rows (newest first) as `history_entries`, read in
+    one query for the lot."""
+    records = list(records)
+    entries: dict[int, list] = {record.pk: [] for record in records}
+    for entry in (
+        AttendanceRecord.history.filter(id__in=list(entries))
+        .select_related("history_user")
+        .order_by("-history_date")
+    ):
+        entries[entry.id].append(entry)
+    for record in records:
+        record.history_entries = entries[record.pk]
+    return records
 
 
 @dataclass

@@ -66,12 +66,16 @@ def check_in(*, worker: Worker, at: datetime | None = None) -> AttendanceRecord:
                 _("You cannot check in while your status is %(status)s.")
                 % {"status": worker.get_status_display()}
             )
+        if worker.employment_type == EmploymentType.HOURLY:
+            # Their pay comes from the timesheet; a second count of the same hours would mislead.
+            raise AttendanceError(_("Hourly contractors log their hours in their timesheet."))
         current = queries.open_record(worker)
         if current is not None and at - current.check_in_at < LONGEST_STAY:
             raise AttendanceError(
                 _("You are already checked in since %(time)s.")
                 % {"time": _when(current.check_in_at, worker)}
             )
+        _check_stay(worker, at, None)
         return AttendanceRecord.objects.create(
             worker=worker,
             worked_on=_local(at, worker).date(),
@@ -109,14 +113,18 @@ def _check_stay(worker, check_in_at, check_out_at, exclude_pk=None) -> None:
             raise AttendanceError(_("The check-out must come after the check-in."))
         if check_out_at - check_in_at > LONGEST_STAY:
             raise AttendanceError(_("A stay cannot last more than 24 hours."))
-    if check_in_at > timezone.now():
-        raise AttendanceError(_("A check-in cannot be in the future."))
+    now = timezone.now()
+    if check_in_at > now or (check_out_at is not None and check_out_at > now):
+        raise AttendanceError(_("A stay cannot be in the future."))
     end = check_out_at or check_in_at + timedelta(seconds=1)
+    # An open stay runs until now, unless it is a forgotten one over a day old: that one blocks
+    # only its own moment, so it cannot block the worker's next days.
     clash = (
         AttendanceRecord.objects.filter(worker=worker, check_in_at__lt=end)
         .filter(
             Q(check_out_at__gt=check_in_at)
             | Q(check_out_at__isnull=True, check_in_at__gte=check_in_at)
+            | Q(check_out_at__isnull=True, check_in_at__gt=now - LONGEST_STAY)
         )
         .exclude(pk=exclude_pk)
         .first()
@@ -360,15 +368,38 @@ def _check_hours(worker, project, worked_on, minutes, exclude_pk=None) -> None:
             _("You were not assigned to %(project)s on %(day)s.")
             % {"project": project, "day": formats.date_format(worked_on)}
         )
-    logged = (
-        TimesheetEntry.objects.current()
-        .filter(week__worker=worker, worked_on=worked_on)
-        .exclude(pk=exclude_pk)
-        .aggregate(minutes=Sum("minutes"))["minutes"]
-        or 0
-    )
-    if logged + minutes > 24 * 60:
+    if project.pay_kind != Project.PayKind.HOURLY:
+        raise AttendanceError(
+            _("%(project)s is not paid by the hour: its work is not logged here.")
+            % {"project": project}
+        )
+    _check_totals(worker, project, worked_on, minutes, exclude_pk)
+
+
+def _check_totals(worker, project, worked_on, minutes, exclude_pk=None) -> None:
+    """At most 24 hours a day, and no more than a harmful-content project's exposure limits."""
+    current = TimesheetEntry.objects.current().filter(week__worker=worker).exclude(pk=exclude_pk)
+    logged = current.filter(worked_on=worked_on).aggregate(minutes=Sum("minutes"))["minutes"]
+    if (logged or 0) + minutes > 24 * 60:
         raise AttendanceError(_("That would make more than 24 hours on one day."))
+    if not project.has_harmful_content:
+        return
+    on_project = current.filter(project=project)
+    day = on_project.filter(worked_on=worked_on).aggregate(minutes=Sum("minutes"))["minutes"]
+    monday = queries.week_start(worked_on)
+    week = on_project.filter(worked_on__range=(monday, monday + timedelta(days=6))).aggregate(
+        minutes=Sum("minutes")
+    )["minutes"]
+    limits = [
+        (project.max_hours_per_day, day, _("a day")),
+        (project.max_hours_per_week, week, _("a week")),
+    ]
+    for limit, logged_minutes, period in limits:
+        if limit is not None and (logged_minutes or 0) + minutes > limit * 60:
+            raise AttendanceError(
+                _("%(project)s allows at most %(hours)s hours %(period)s on its content.")
+                % {"project": project, "hours": _days(limit), "period": period}
+            )
 
 
 def timesheet_entry_add(
@@ -469,6 +500,7 @@ def timesheet_correct(*, entry: TimesheetEntry, minutes: int, reason: str, by) -
             raise AttendanceError(_("This entry was already corrected: correct the correction."))
         if not 0 <= minutes <= 24 * 60:
             raise AttendanceError(_("Enter between 0 and 24 hours."))
+        _check_totals(week.worker, entry.project, entry.worked_on, minutes, exclude_pk=entry.pk)
         return TimesheetEntry.objects.create(
             week=week,
             project=entry.project,
@@ -493,10 +525,29 @@ def day_off_add(*, site, falls_on: date, name: str, by) -> CompanyDayOff:
     with transaction.atomic():
         if CompanyDayOff.objects.filter(site=site, falls_on=falls_on).exists():
             raise AttendanceError(_("There is already a day off on this date for this site."))
-        return CompanyDayOff.objects.create(site=site, falls_on=falls_on, name=name.strip())
+        day_off = CompanyDayOff.objects.create(site=site, falls_on=falls_on, name=name.strip())
+        _recount_leave(site, falls_on)
+        return day_off
 
 
 def day_off_remove(*, day_off: CompanyDayOff, by) -> None:
     if not queries.can_manage_calendar(by):
         raise AttendanceError(_("Only HR keeps the company's days off."))
-    day_off.delete()
+    with transaction.atomic():
+        day_off.delete()
+        _recount_leave(day_off.site, day_off.falls_on)
+
+
+def _recount_leave(site, day: date) -> None:
+    """Leave covering a day that became (or stopped being) a day off takes one day less (or
+    more) from the balance, so the balance matches the calendar."""
+    requests = LeaveRequest.objects.filter(
+        starts_on__lte=day,
+        ends_on__gte=day,
+        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+    ).select_related("worker")
+    if site is not None:
+        requests = requests.filter(worker__site=site)
+    for request in requests:
+        request.days = leave_workdays(request.worker, request.starts_on, request.ends_on)
+        request.save(update_fields=["days"])

@@ -7,7 +7,6 @@ call one service or query and render or redirect.
 
 import io
 from datetime import date
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from workforce.core.http import form_errors_to_messages, posted_data, require
 from workforce.people import queries as people_queries
-from workforce.people.models import EmploymentType, Worker
+from workforce.people.models import Worker
 
 from . import imports, queries, services
 from .forms import (
@@ -109,11 +108,6 @@ def _local_time(moment, worker) -> str:
     return formats.time_format(moment.astimezone(ZoneInfo(worker.site.time_zone)), "TIME_FORMAT")
 
 
-def _hours(minutes) -> Decimal:
-    # Rounded as the team grid rounds, so a worker's month and the grid show the same figure.
-    return round(Decimal(int(minutes)) / 60, 1)
-
-
 def _legend() -> list[tuple[str, str, str]]:
     return [(status, STATUS_CODES[status], label) for status, label in DayStatus.choices]
 
@@ -140,8 +134,8 @@ def _calendar(month) -> list[list[dict]]:
             {
                 "day": cell,
                 "code": STATUS_CODES[cell.status],
-                "hours": _hours(cell.minutes_worked),
-                "timesheet_hours": _hours(cell.timesheet_minutes),
+                "hours": queries.hours(cell.minutes_worked),
+                "timesheet_hours": queries.hours(cell.timesheet_minutes),
                 "leave": kinds.get(cell.leave_kind, ""),
             }
             for cell in week
@@ -159,15 +153,8 @@ def _totals(totals: dict) -> dict:
         "half_day": totals["half_day"],
         "absent": totals["absent"],
         "leave": totals["paid_leave"] + totals["unpaid_leave"],
-        "hours": _hours(totals["minutes_worked"] + totals["timesheet_minutes"]),
+        "hours": queries.hours(totals["minutes_worked"] + totals["timesheet_minutes"]),
     }
-
-
-def _cancellable(leave: LeaveRequest, today: date) -> bool:
-    # Offer the button where the service would accept it: waiting, or approved and not begun.
-    return leave.status == LeaveRequest.Status.PENDING or (
-        leave.status == LeaveRequest.Status.APPROVED and leave.starts_on > today
-    )
 
 
 def _month_page(request, worker: Worker, *, is_own: bool):
@@ -187,14 +174,15 @@ def _month_page(request, worker: Worker, *, is_own: bool):
             "legend": _legend(),
             "is_own": is_own,
             "team_link": not is_own and worker.team_id and queries.can_see_teams(request.user),
-            "keeps_timesheet": worker.employment_type == EmploymentType.HOURLY,
+            "keeps_timesheet": queries.keeps_timesheet(worker),
             "open_record": queries.open_record(worker) if is_own else None,
             "records": [
-                (record, None if record.minutes is None else _hours(record.minutes))
+                (record, None if record.minutes is None else queries.hours(record.minutes))
                 for record in view.records
             ],
             "leave_rows": [
-                (leave, is_own and _cancellable(leave, today)) for leave in view.leave_requests
+                (leave, is_own and queries.can_cancel(leave, today))
+                for leave in view.leave_requests
             ],
         },
     )
@@ -459,7 +447,7 @@ def _day_page(request, worker: Worker, day: date, *, record_forms=None, add_form
             "view": view,
             "code": STATUS_CODES[view.status],
             "leave": dict(LeaveType.Kind.choices).get(view.leave_kind, ""),
-            "hours": _hours(view.minutes_worked),
+            "hours": queries.hours(view.minutes_worked),
             "rows": rows,
             "add_form": add_form if can_correct else None,
             "can_correct": can_correct,
@@ -550,7 +538,7 @@ def _week_context(view) -> dict:
             {"entry": entry, "replaced_by": getattr(entry, "corrected_by", None)}
             for entry in entries
         ],
-        "total_hours": _hours(view.total_minutes),
+        "total_hours": queries.hours(view.total_minutes),
     }
 
 
@@ -586,7 +574,7 @@ def timesheet(request):
         {
             **_week_context(view),
             "worker": worker,
-            "keeps_timesheet": worker.employment_type == EmploymentType.HOURLY,
+            "keeps_timesheet": queries.keeps_timesheet(worker),
             "form": form,
         },
     )
@@ -632,7 +620,7 @@ def timesheet_queue(request):
         "attendance/timesheet_queue.html",
         {
             "weeks": [
-                (week, _hours(week.total_minutes or 0))
+                (week, queries.hours(week.total_minutes or 0))
                 for week in queries.timesheets_to_approve(request.user)
             ]
         },

@@ -57,6 +57,7 @@ def home_for(user) -> dict:
         if checks_in
         else None,
         "open_record": attendance_queries.open_record(worker) if checks_in else None,
+        "keeps_timesheet": checks_in and attendance_queries.keeps_timesheet(worker),
     }
 
 

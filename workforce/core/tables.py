@@ -80,7 +80,8 @@ def _read_csv(data: bytes) -> pd.DataFrame:
             sep=separator,
             dtype=str,
             keep_default_na=False,
-            skip_blank_lines=True,
+            # Blank lines stay, so row numbers match the spreadsheet's; they are dropped below.
+            skip_blank_lines=False,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise TableFileError(
