@@ -163,7 +163,7 @@ class Pattern:
 @dataclass
 class Built:
     expected: dict[tuple[int, date], str]  # (worker id, day) -> status the rules should give
-    perfect: int  # workers with no absence, lateness, half day or unpaid leave
+    perfect: int  # workers with a workday and no absence, lateness, half day or unpaid leave
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ def build() -> Built:
         pattern, zone = patterns.get(worker.pk), zones[worker.site_id]
         holidays_, adjusted = calendars[worker.site_id]
         _share, absent, half, late = rng.choices(PROFILES, weights=[p[0] for p in PROFILES])[0]
-        flawless = True
+        flawless, workdays = True, 0
         for day in DAYS:
             if not employed(worker, day):
                 status = DayStatus.NOT_EMPLOYED
@@ -363,7 +363,7 @@ def build() -> Built:
                 if day.weekday() >= 5 and rng.random() < WEEKEND_WORK:
                     arrive = (10 * 60 + rng.randint(-30, 30)) * 60
                     records.append(record(worker, day, zone, arrive, 4 * 3600))
-            elif (worker.pk, day) in on_leave:
+            elif (workdays := workdays + 1) and (worker.pk, day) in on_leave:
                 paid = on_leave[(worker.pk, day)]
                 status = DayStatus.PAID_LEAVE if paid else DayStatus.UNPAID_LEAVE
             else:
@@ -378,7 +378,7 @@ def build() -> Built:
             ):
                 flawless = False
             expected[(worker.pk, day)] = str(status)
-        perfect += flawless
+        perfect += flawless and workdays > 0  # nothing to be perfect at without a workday
         if len(records) >= 50_000:
             AttendanceRecord.objects.bulk_create(records, batch_size=BATCH)
             records = []
