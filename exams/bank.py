@@ -11,7 +11,6 @@ A question-bank file has one row per question and the columns in FILE_COLUMNS. O
 types and accepted answers hold one entry per line; option numbers count from 1.
 """
 
-import io
 import json
 import re
 import secrets
@@ -30,6 +29,7 @@ from simple_history.utils import bulk_create_with_history
 from wagtail.models import Page
 
 from training.models import ChapterPage, GuidelinePage
+from workforce.core.tables import table_bytes
 
 from . import services
 from .models import AttemptItem, Exam, ExamSection, Question
@@ -579,20 +579,11 @@ class BankImportError(BankError):
 
 def bank_export(*, guideline: GuidelinePage, file_format: str) -> bytes:
     """Every question of a guideline's bank as a CSV or XLSX file that bank_import reads back."""
-    frame = bank_frame(guideline=guideline)
-    if file_format == "csv":
-        # utf-8-sig so that Excel opens accented and Chinese text correctly.
-        return frame.to_csv(index=False).encode("utf-8-sig")
-    if file_format == "xlsx":
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name="questions")
-            for row in writer.sheets["questions"].iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":  # text that starts with "=" stays text
-                        cell.data_type = "s"
-        return buffer.getvalue()
-    raise BankError(_("Choose CSV or XLSX."))
+    if file_format not in {"csv", "xlsx"}:
+        raise BankError(_("Choose CSV or XLSX."))
+    return table_bytes(
+        bank_frame(guideline=guideline), file_format=file_format, sheet_name="questions"
+    )
 
 
 def bank_frame(*, guideline: GuidelinePage) -> pd.DataFrame:

@@ -57,7 +57,6 @@ from .models import (
     ScheduleDay,
     TimesheetEntry,
     TimesheetWeek,
-    local_datetime,
 )
 
 HR_EMAIL = f"hr@{DEMO_EMAIL_DOMAIN}"
@@ -158,6 +157,11 @@ CORRECTION_REASON = (
 )
 
 PROGRESS_STEPS = 3 + len(SITES)  # calendar, leave, one step per site's check-ins, timesheets
+
+
+def local_datetime(day: date, minute_of_day: int, tz) -> datetime:
+    """An aware datetime for a local day and minute, in a zoneinfo time zone."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(minutes=minute_of_day)
 
 
 def build(*, summary, progress) -> None:

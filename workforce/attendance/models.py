@@ -4,7 +4,7 @@ Times are stored in UTC; every record also keeps the local date it belongs to at
 site (`worked_on`), because a day of attendance is a local day.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -479,8 +479,3 @@ class TimesheetEntry(models.Model):
     @property
     def hours(self) -> Decimal:
         return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
-
-
-def local_datetime(day: date, minute_of_day: int, tz) -> datetime:
-    """An aware datetime for a local day and minute, in a zoneinfo time zone."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(minutes=minute_of_day)

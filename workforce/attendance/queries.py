@@ -292,9 +292,6 @@ def worker_month(worker: Worker, year: int, month: int, *, now=None) -> WorkerMo
     )
 
 
-TEAM_TOTALS = ["present", "late", "half_day", "absent", "leave", "hours"]
-
-
 @dataclass
 class TeamRow:
     worker: Worker
@@ -314,17 +311,11 @@ class TeamMonth:
     next: str = ""
 
 
-def team_month_frame(team: Team, year: int, month: int, *, now=None) -> pd.DataFrame:
-    """The team's members' days for a month: the attendance frame, one row per worker-day."""
-    first, last = month_bounds(year, month)
-    return attendance_days(team.members.all(), first, last, now=now)
-
-
 def team_month(team: Team, year: int, month: int, *, now=None) -> TeamMonth:
     """The team's month as a grid of workers by days, with each worker's totals."""
     first, last = month_bounds(year, month)
     members = {worker.pk: worker for worker in team.members.select_related("user")}
-    days = team_month_frame(team, year, month, now=now)
+    days = attendance_days(team.members.all(), first, last, now=now)
     previous, following = neighbour_months(year, month)
     result = TeamMonth(
         team=team,
@@ -368,11 +359,6 @@ def team_month(team: Team, year: int, month: int, *, now=None) -> TeamMonth:
     return result
 
 
-def _cell(text: str) -> str:
-    """Text a spreadsheet will not run: a name starting with = + - or @ would be a formula."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
-
-
 def team_month_export(team: Team, year: int, month: int, *, now=None) -> pd.DataFrame:
     """The grid as a table for XLSX and CSV: one row per worker, a column per day holding its
     status label, then the totals."""
@@ -380,8 +366,8 @@ def team_month_export(team: Team, year: int, month: int, *, now=None) -> pd.Data
     records = []
     for row in month_view.rows:
         record = {
-            "employee_number": _cell(row.worker.employee_number),
-            "name": _cell(row.worker.user.get_full_name()),
+            "employee_number": row.worker.employee_number,
+            "name": row.worker.user.get_full_name(),
         }
         record |= {f"{cell['date']:%Y-%m-%d}": cell["label"] for cell in row.days}
         record |= row.totals

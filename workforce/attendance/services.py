@@ -195,17 +195,13 @@ def leave_workdays(worker: Worker, starts_on: date, ends_on: date) -> Decimal:
     return Decimal(int((days["scheduled"] & days["employed"]).sum()))
 
 
-def _overlapping(worker, starts_on, ends_on, exclude_pk=None):
-    return (
-        LeaveRequest.objects.filter(
-            worker=worker,
-            status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
-            starts_on__lte=ends_on,
-            ends_on__gte=starts_on,
-        )
-        .exclude(pk=exclude_pk)
-        .first()
-    )
+def _overlapping(worker, starts_on, ends_on):
+    return LeaveRequest.objects.filter(
+        worker=worker,
+        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+        starts_on__lte=ends_on,
+        ends_on__gte=starts_on,
+    ).first()
 
 
 def _days(value: Decimal) -> str:
@@ -213,14 +209,12 @@ def _days(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _check_balance(worker, leave_type, starts_on, days, exclude_pk=None) -> None:
-    used = LeaveRequest.objects.filter(
-        worker=worker,
-        leave_type=leave_type,
-        starts_on__year=starts_on.year,
-        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
-    ).exclude(pk=exclude_pk).aggregate(days=Sum("days"))["days"] or Decimal("0")
-    left = leave_type.yearly_allowance_days - used
+def _check_balance(worker, leave_type, starts_on, days) -> None:
+    # The balance the worker sees, so the refusal and the page never disagree.
+    balance = next(
+        b for b in queries.leave_balances(worker, starts_on.year) if b.leave_type == leave_type
+    )
+    left = balance.remaining
     if days > left:
         raise AttendanceError(
             _(
@@ -352,7 +346,7 @@ def _check_open(week: TimesheetWeek) -> None:
         )
 
 
-def _check_hours(worker, project, worked_on, minutes, exclude_pk=None) -> None:
+def _check_hours(worker, project, worked_on, minutes) -> None:
     if worker.employment_type != EmploymentType.HOURLY:
         raise AttendanceError(_("Only hourly contractors keep a timesheet."))
     if not 0 < minutes <= 24 * 60:
@@ -373,7 +367,7 @@ def _check_hours(worker, project, worked_on, minutes, exclude_pk=None) -> None:
             _("%(project)s is not paid by the hour: its work is not logged here.")
             % {"project": project}
         )
-    _check_totals(worker, project, worked_on, minutes, exclude_pk)
+    _check_totals(worker, project, worked_on, minutes)
 
 
 def _check_totals(worker, project, worked_on, minutes, exclude_pk=None) -> None:

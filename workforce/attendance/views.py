@@ -5,7 +5,6 @@ Who may open each page is decided in queries.py; these views only ask, parse wha
 call one service or query and render or redirect.
 """
 
-import io
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from workforce.core.http import form_errors_to_messages, posted_data, require
+from workforce.core.tables import table_bytes
 from workforce.people import queries as people_queries
 from workforce.people.models import Worker
 
@@ -198,36 +198,30 @@ def worker_month(request, pk):
     return _month_page(request, _visible_worker(request.user, pk), is_own=False)
 
 
-@login_required
-@require_POST
-def check_in(request):
+def _clock(request, service, done_message, moment):
+    """Check in or out now, and say when, in the worker's local time."""
     worker = _own_worker(request.user)
     try:
-        record = services.check_in(worker=worker)
+        record = service(worker=worker)
     except AttendanceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("Checked in at %(time)s.") % {"time": _local_time(record.check_in_at, worker)},
-        )
+        messages.success(request, done_message % {"time": _local_time(moment(record), worker)})
     return redirect(_next_url(request))
+
+
+@login_required
+@require_POST
+def check_in(request):
+    return _clock(request, services.check_in, _("Checked in at %(time)s."), lambda r: r.check_in_at)
 
 
 @login_required
 @require_POST
 def check_out(request):
-    worker = _own_worker(request.user)
-    try:
-        record = services.check_out(worker=worker)
-    except AttendanceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Checked out at %(time)s.") % {"time": _local_time(record.check_out_at, worker)},
-        )
-    return redirect(_next_url(request))
+    return _clock(
+        request, services.check_out, _("Checked out at %(time)s."), lambda r: r.check_out_at
+    )
 
 
 # --- leave ---------------------------------------------------------------------------------
@@ -402,13 +396,7 @@ def team_export(request, pk, fmt):
         raise Http404
     team, (year, month) = _team_and_month(request, pk)
     frame = queries.team_month_export(team, year, month).rename(columns=_export_labels())
-    if fmt == "csv":
-        # With the byte-order mark Excel reads the file as UTF-8, so Chinese names survive.
-        content = frame.to_csv(index=False).encode("utf-8-sig")
-    else:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=_month_param(year, month), engine="openpyxl")
-        content = buffer.getvalue()
+    content = table_bytes(frame, file_format=fmt, sheet_name=_month_param(year, month))
     name = slugify(team.name) or f"team-{team.pk}"
     response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = (

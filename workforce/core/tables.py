@@ -104,3 +104,19 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
 def column_name(raw) -> str:
     """ "First name", " first_name " and "FIRST-NAME" all name the first_name column."""
     return re.sub(r"[\s\-]+", "_", str(raw).strip().lower())
+
+
+def table_bytes(frame: pd.DataFrame, *, file_format: str, sheet_name: str) -> bytes:
+    """A frame as a CSV or XLSX download. CSV carries a byte-order mark so that Excel reads it
+    as UTF-8 (accented and Chinese text survive); in XLSX, text that starts with "=" stays
+    text, never a formula."""
+    if file_format == "csv":
+        return frame.to_csv(index=False).encode("utf-8-sig")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet_name)
+        for row in writer.sheets[sheet_name].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return buffer.getvalue()
