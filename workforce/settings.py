@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workforce.recruitment",
     "workforce.projects",
     "workforce.attendance",
+    "workforce.work",
     "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -298,3 +299,7 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS = []
+
+# Work imports: the longest credible time on one annotation; a draft left open for days counts
+# as this long. The uploader can change it per file.
+WORK_LEAD_TIME_CEILING_MINUTES = int(env("WORK_LEAD_TIME_CEILING_MINUTES", "30"))

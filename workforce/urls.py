@@ -8,6 +8,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from exams import views as exam_views
 from workforce.projects.api import api as project_api
+from workforce.work.api import router as work_api
+
+# One API for annotation tools: the work app adds its routes to the projects app's.
+project_api.add_router("", work_api)
 
 # Every login goes through allauth, so MFA and the login rate limits always apply: Django's
 # and Wagtail's own login pages only send people there.
@@ -21,6 +25,7 @@ urlpatterns = [
     path("recruitment/", include("workforce.recruitment.urls")),
     path("projects/", include("workforce.projects.urls")),
     path("attendance/", include("workforce.attendance.urls")),
+    path("work/", include("workforce.work.urls")),
     path("api/v1/", project_api.urls),
     # Public: anyone holding a certificate's code checks it here (also from its QR code).
     re_path(

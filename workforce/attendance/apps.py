@@ -6,3 +6,6 @@ class AttendanceConfig(AppConfig):
     name = "workforce.attendance"
     label = "attendance"
     verbose_name = _("Attendance")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (answers the projects app's exposure question)

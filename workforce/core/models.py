@@ -16,6 +16,7 @@ class Job(models.Model):
         DEMO_REBUILD = "demo_rebuild", _("Rebuild the demo data")
         CANDIDATE_IMPORT = "candidate_import", _("Import candidates")
         CLOCK_IMPORT = "clock_import", _("Import check-ins and check-outs")
+        WORK_IMPORT = "work_import", _("Import work from an annotation tool")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

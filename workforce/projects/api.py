@@ -24,7 +24,8 @@ api = NinjaAPI(
     title="Workforce API for annotation tools",
     version="1",
     description=(
-        "Ask whether a worker may work on a project now, and list a project's ready workers. "
+        "Ask whether a worker may work on a project now, list a project's ready workers, and "
+        "push daily work records. "
         "Authenticate with a tool token created by a project manager: "
         "`Authorization: Bearer <token>`. Revoked or unknown tokens get 401."
     ),

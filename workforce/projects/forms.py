@@ -49,6 +49,7 @@ class ProjectForm(forms.ModelForm):
             "manager",
             "guideline",
             "required_exam",
+            "label_scale",
             *TERMS,
             *EXPOSURE,
         ]

@@ -20,6 +20,13 @@ class Project(models.Model):
         PAUSED = "paused", _("Paused")
         CLOSED = "closed", _("Closed")
 
+    class LabelScale(models.TextChoices):
+        """How two answers to the same item compare, for agreement between annotators."""
+
+        NOMINAL = "nominal", _("Categories (nominal)")
+        ORDINAL = "ordinal", _("Ordered ratings such as 1-5 (ordinal)")
+        INTERVAL = "interval", _("Numbers with even steps (interval)")
+
     class PayKind(models.TextChoices):
         PIECE_RATE = "piece_rate", _("Piece rate per accepted item")
         HOURLY = "hourly", _("Hourly rate")
@@ -72,6 +79,13 @@ class Project(models.Model):
         help_text=_("Per accepted item, or per hour. Empty when covered by salary."),
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    label_scale = models.CharField(
+        _("labels are"),
+        max_length=10,
+        choices=LabelScale.choices,
+        default=LabelScale.NOMINAL,
+        help_text=_("Decides how agreement between annotators is measured."),
+    )
     has_harmful_content = models.BooleanField(
         _("harmful or distressing content"),
         default=False,

@@ -6,8 +6,9 @@ sees only their own checklists.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from workforce.people.models import Expertise, Worker
 from workforce.people.roles import Role, has_role
 
 from .models import Assignment, NdaAcknowledgement, Onboarding, Project
+from .signals import exposure_requested
 
 # A worker holds at most this many current assignments; beyond it they have no free capacity.
 MAX_CURRENT_ASSIGNMENTS = 2
@@ -312,12 +314,140 @@ def may_work(worker: Worker, project: Project, today=None) -> WorkAnswer:
         reasons.append(_("The worker has no current assignment on this project."))
     limits = {}
     if project.has_harmful_content:
+        reasons += exposure_reached(worker, project, day)
         limits = {
             "max_hours_per_day": str(project.max_hours_per_day),
             "max_hours_per_week": str(project.max_hours_per_week),
             "break_every_minutes": project.break_every_minutes,
         }
     return WorkAnswer(allowed=not reasons, reasons=reasons, state=state, limits=limits)
+
+
+def exposure(worker: Worker, project: Project, day: date) -> tuple[int, int]:
+    """Minutes spent on the project's content that day and that week, by the largest measure
+    any app keeps: timesheet hours and tool-measured active minutes count the same time."""
+    answers = [
+        answer
+        for _receiver, answer in exposure_requested.send(
+            sender=Project, worker=worker, project=project, day=day
+        )
+    ]
+    return max((a[0] for a in answers), default=0), max((a[1] for a in answers), default=0)
+
+
+def exposure_reached(worker: Worker, project: Project, day: date) -> list[str]:
+    """Why the worker may not see more of a harmful project's content today, if they may not."""
+    if not project.has_harmful_content:
+        return []
+    today, week = exposure(worker, project, day)
+    reached = []
+    for limit, minutes, message in [
+        (
+            project.max_hours_per_day,
+            today,
+            _("The worker has reached today's limit of %(hours)s hours on this content."),
+        ),
+        (
+            project.max_hours_per_week,
+            week,
+            _("The worker has reached this week's limit of %(hours)s hours on this content."),
+        ),
+    ]:
+        if limit is not None and minutes >= limit * 60:
+            reached.append(message % {"hours": f"{limit.normalize():f}"})
+    return reached
+
+
+# --- who was ready on which day -------------------------------------------------------------
+
+
+@dataclass
+class ReadyRecord:
+    """What one worker had done on a project, to tell whether they were ready on a past day.
+    A day counts when every step kept here was done by then, a certificate was valid on it
+    and an assignment covered it; a later change (new terms, a new guideline version, a
+    lapsed certificate) does not undo work done before it."""
+
+    project: Project
+    since: date | None  # the day the last onboarding step was done; None if one is missing
+    certificates: list = field(default_factory=list)
+    assignments: list = field(default_factory=list)  # (starts_on, ends_on or None)
+
+    def refusal_on(self, day: date) -> str | None:
+        """None when the worker was ready that day; else the reason, for the importer's report."""
+        if self.since is None or day < self.since:
+            return _("The worker was not ready on %(project)s on %(day)s.") % {
+                "project": self.project,
+                "day": day,
+            }
+        if not any(_valid_on(certificate, day) for certificate in self.certificates):
+            return _("The worker held no valid certificate for %(project)s on %(day)s.") % {
+                "project": self.project,
+                "day": day,
+            }
+        if not any(start <= day and (end is None or day <= end) for start, end in self.assignments):
+            return _("The worker was not assigned to %(project)s on %(day)s.") % {
+                "project": self.project,
+                "day": day,
+            }
+        return None
+
+
+def _valid_on(certificate: Certificate, day: date) -> bool:
+    revoked_on = timezone.localdate(certificate.revoked_at) if certificate.revoked_at else None
+    return (
+        certificate.issued_on <= day <= certificate.expires_on
+        and (certificate.recertify_by is None or day <= certificate.recertify_by)
+        and (revoked_on is None or day < revoked_on)
+    )
+
+
+def ready_records(project: Project, worker_ids) -> dict[int, ReadyRecord]:
+    """ReadyRecord for each of these workers on the project, in five queries whatever their
+    number. A worker who never started onboarding gets a record that refuses every day."""
+    worker_ids = list(worker_ids)
+    onboardings = {
+        o.worker_id: o
+        for o in Onboarding.objects.filter(project=project, worker_id__in=worker_ids)
+        .select_related("worker")
+        .annotate(first_nda_at=Min("nda_acknowledgements__acknowledged_at"))
+    }
+    verified = dict(
+        Expertise.objects.filter(
+            worker_id__in=worker_ids, domain=project.domain, is_verified=True
+        ).values_list("worker_id", "verified_at")
+    )
+    certificates: dict[int, list] = {}
+    for certificate in Certificate.objects.filter(
+        user__worker__in=worker_ids, guideline=project.required_exam.guideline
+    ).select_related("user__worker"):
+        certificates.setdefault(certificate.user.worker.pk, []).append(certificate)
+    assignments: dict[int, list] = {}
+    for worker_id, starts_on, ends_on in Assignment.objects.filter(
+        project=project, worker_id__in=worker_ids
+    ).values_list("worker_id", "starts_on", "ends_on"):
+        assignments.setdefault(worker_id, []).append((starts_on, ends_on))
+    records = {}
+    for worker_id in worker_ids:
+        onboarding = onboardings.get(worker_id)
+        steps = []
+        if onboarding is not None and worker_id in verified:
+            steps = [
+                onboarding.first_nda_at,
+                onboarding.tool_access_granted_at,
+                onboarding.rate_confirmed_at,
+                verified[worker_id] or onboarding.started_at,  # verified before dates were kept
+            ]
+            if project.has_harmful_content:
+                steps.append(onboarding.wellbeing_acknowledged_at)
+        since = max(timezone.localdate(at) for at in steps) if steps and all(steps) else None
+        records[worker_id] = ReadyRecord(
+            project=project,
+            since=since,
+            certificates=certificates.get(worker_id, []),
+            assignments=assignments.get(worker_id, []),
+        )
+    return records
 
 
 # --- staffing -------------------------------------------------------------------------------

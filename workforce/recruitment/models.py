@@ -1,11 +1,8 @@
-import os
-
 import filetype
 from django import forms
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -17,27 +14,9 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+# Old migrations name PrivateStorage here.
+from workforce.core.storage import PrivateStorage, private_storage  # noqa: F401
 from workforce.people.models import Currency, EmploymentType
-
-
-class PrivateStorage(FileSystemStorage):
-    """CVs and imports hold personal data: they live outside MEDIA_ROOT, have no URL, and are
-    only sent by views that check who is asking. The root is read on each use so tests can
-    point it at a temporary folder."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
-
-
-private_storage = PrivateStorage()
 
 
 def language_choices():

@@ -1,0 +1,199 @@
+"""Annotation tools push work records with their token: upserts, refusals, nothing half-written,
+exposure limits, and the may-work answer once a limit is reached."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from workforce.projects import services as project_services
+from workforce.projects.models import Project
+from workforce.work.models import WorkRecord
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/work-records"
+
+
+@pytest.fixture
+def token(project):
+    _token, raw = project_services.tool_token_create(name="Label Studio", by=project.manager)
+    return raw
+
+
+def push(client, raw, records):
+    return client.post(
+        URL, records, content_type="application/json", headers={"Authorization": f"Bearer {raw}"}
+    )
+
+
+def row(worker, project, day, **counts):
+    return {
+        "worker": worker.employee_number,
+        "project_id": project.pk,
+        "date": day.isoformat(),
+        **counts,
+    }
+
+
+@pytest.fixture
+def day():
+    return timezone.localdate() - timedelta(days=2)
+
+
+def test_without_a_token_nothing_is_written(client, annotator, project, day):
+    response = client.post(
+        URL, [row(annotator, project, day, items_submitted=5)], content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert not WorkRecord.objects.exists()
+
+
+def test_records_are_upserted_by_worker_project_day_and_source(
+    client, token, annotator, project, day
+):
+    first = push(
+        client, token, [row(annotator, project, day, items_submitted=40, active_minutes=200)]
+    )
+    assert first.status_code == 200 and first.json() == {"created": 1, "updated": 0}
+    again = push(
+        client,
+        token,
+        [
+            {
+                **row(annotator, project, day, items_submitted=55, active_minutes=260),
+                "worker": annotator.user.email,
+            },
+            row(annotator, project, day - timedelta(1), items_submitted=10),
+        ],
+    )
+    assert again.json() == {"created": 1, "updated": 1}
+    record = WorkRecord.objects.get(worked_on=day)
+    assert (record.items_submitted, record.active_minutes, record.source) == (55, 260, "api")
+    assert record.tool_token.name == "Label Studio"
+    assert WorkRecord.objects.count() == 2
+
+
+def test_one_bad_record_refuses_the_batch_with_each_reason(client, token, annotator, project, day):
+    response = push(
+        client,
+        token,
+        [
+            row(annotator, project, day, items_submitted=10),
+            row(
+                annotator,
+                project,
+                day - timedelta(1),
+                items_submitted=5,
+                items_accepted=4,
+                items_rejected=2,
+            ),
+            {**row(annotator, project, day), "worker": "NOBODY-1"},
+            row(annotator, project, timezone.localdate() + timedelta(days=1), items_submitted=1),
+            row(annotator, project, day - timedelta(days=400), items_submitted=1),
+        ],
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "4 of 5 records refused; none written."
+    reasons = {r["index"]: r["detail"] for r in body["refused"]}
+    assert reasons[1] == "Accepted and rejected items together exceed the items submitted."
+    assert reasons[2] == "No worker has this employee number or email address."
+    assert reasons[3] == "The day is in the future."
+    assert "was not ready on Contract review" in reasons[4]
+    assert not WorkRecord.objects.exists()
+
+
+def test_negative_counts_are_refused_by_the_schema(client, token, annotator, project, day):
+    response = push(client, token, [row(annotator, project, day, items_submitted=-1)])
+    assert response.status_code == 422
+    assert not WorkRecord.objects.exists()
+
+
+def test_the_same_key_twice_in_one_request_is_refused(client, token, annotator, project, day):
+    response = push(client, token, [row(annotator, project, day, items_submitted=1)] * 2)
+    assert response.status_code == 422
+    assert response.json()["refused"] == [
+        {"index": 1, "detail": "Another record in this request has the same key."}
+    ]
+
+
+@pytest.fixture
+def harmful(project):
+    Project.objects.filter(pk=project.pk).update(
+        has_harmful_content=True,
+        max_hours_per_day=Decimal("4"),
+        max_hours_per_week=Decimal("10"),
+        wellbeing_notice="Support is at eap.example.com.",
+    )
+    project.refresh_from_db()
+    return project
+
+
+def test_exposure_beyond_the_daily_limit_is_refused(client, token, harmful, make_user):
+    from tests.work.conftest import ready_since
+
+    worker = ready_since(harmful, make_user("annotator"))
+    day = timezone.localdate() - timedelta(days=1)
+    over = push(client, token, [row(worker, harmful, day, items_submitted=10, active_minutes=241)])
+    assert over.status_code == 422
+    assert over.json()["refused"][0]["detail"] == (
+        "Contract review allows at most 4 hours a day on its content."
+    )
+    assert (
+        push(
+            client, token, [row(worker, harmful, day, items_submitted=10, active_minutes=240)]
+        ).status_code
+        == 200
+    )
+
+
+def test_exposure_beyond_the_weekly_limit_is_refused_on_the_day_that_crosses_it(
+    client, token, harmful, make_user
+):
+    from tests.work.conftest import ready_since
+
+    worker = ready_since(harmful, make_user("annotator"))
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 7)
+    days = [monday + timedelta(days=n) for n in range(3)]
+    response = push(
+        client,
+        token,
+        [row(worker, harmful, d, items_submitted=5, active_minutes=240) for d in days],
+    )
+    assert response.status_code == 422
+    assert response.json()["refused"] == [
+        {"index": 2, "detail": "Contract review allows at most 10 hours a week on its content."}
+    ]
+    # A record pushed again replaces its own minutes rather than adding to them.
+    ok = push(
+        client,
+        token,
+        [row(worker, harmful, d, items_submitted=5, active_minutes=240) for d in days[:2]],
+    )
+    assert ok.status_code == 200
+    again = push(
+        client, token, [row(worker, harmful, days[0], items_submitted=5, active_minutes=120)]
+    )
+    assert again.json() == {"created": 0, "updated": 1}
+
+
+def test_may_work_says_no_once_todays_limit_is_reached(client, token, harmful, make_user):
+    from tests.work.conftest import ready_since
+
+    worker = ready_since(harmful, make_user("annotator"))
+    url = f"/api/v1/projects/{harmful.pk}/may-work"
+    headers = {"Authorization": f"Bearer {token}"}
+    today = timezone.localdate()
+    push(client, token, [row(worker, harmful, today, items_submitted=10, active_minutes=200)])
+    body = client.get(url, {"worker": worker.employee_number}, headers=headers).json()
+    assert body["allowed"] is True
+    push(client, token, [row(worker, harmful, today, items_submitted=12, active_minutes=240)])
+    body = client.get(url, {"worker": worker.employee_number}, headers=headers).json()
+    assert body["allowed"] is False
+    assert body["reasons"] == ["The worker has reached today's limit of 4 hours on this content."]
+
+
+def test_the_schema_documents_the_push(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/work-records" in schema["paths"]
