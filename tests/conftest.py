@@ -39,6 +39,17 @@ GROUP_OF = {
 STAFF_FLAG = {"hr", "payroll_admin", "project_manager", "superuser"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _files_outside_the_repository(tmp_path_factory):
+    """Demo builds in module-scoped fixtures run before the per-test settings below: their
+    uploads (work imports) must not land in the repository's var/ either."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("files")
+    with override_settings(PRIVATE_MEDIA_ROOT=root / "private", MEDIA_ROOT=root / "media"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

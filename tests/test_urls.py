@@ -293,6 +293,51 @@ MATRIX = {
         "day_off",
         by_role(403, anonymous=302, hr=302, superuser=302),
     ),
+    # Work: one's own page needs a Worker record; a member's page is for their team's lead and
+    # the people managers, and only the lead or a project manager records a day for them.
+    "work:my-work": ("get", None, own_attendance(200)),
+    "work:worker-detail": ("get", "team_member", sees_member(404)),
+    "work:worker-detail#own": ("get", "own_worker", by_role(200, anonymous=302, candidate=404)),
+    "work:record-add": (
+        "get",
+        "team_member",
+        sees_member(404) | {"hr": 403, "payroll_admin": 403},
+    ),
+    "work:team-list": ("get", None, people_staff_only(403)),
+    "work:team-detail": ("get", "attendance_team", people_staff_only(403)),
+    # Imports: project managers and supervisors; a supervisor sees only their own uploads.
+    "work:import-list": (
+        "get",
+        None,
+        by_role(403, anonymous=302, supervisor=200, project_manager=200, superuser=200),
+    ),
+    "work:import-detail": (
+        "get",
+        "work_import",
+        by_role(403, anonymous=302, supervisor=404, project_manager=200, superuser=200),
+    ),
+    # No worker chosen: back to the report with the reason.
+    "work:tool-account-add": (
+        "post",
+        "work_import",
+        by_role(403, anonymous=302, supervisor=404, project_manager=302, superuser=302),
+    ),
+    "work:review-list": (
+        "get",
+        None,
+        by_role(403, anonymous=302, quality_inspector=200, project_manager=200, superuser=200),
+    ),
+    "work:review-add": (
+        "get",
+        None,
+        by_role(403, anonymous=302, quality_inspector=200, project_manager=200, superuser=200),
+    ),
+    # Agreement: the people managers, or an inspector assigned to the project (none here).
+    "work:agreement": (
+        "get",
+        "project",
+        by_role(404, anonymous=302, project_manager=200, hr=200, payroll_admin=200, superuser=200),
+    ),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -339,7 +384,24 @@ def objects(make_user):
         **_recruitment_objects(admin),
         **projects,
         **_attendance_objects(admin, team, projects["project"]["pk"]),
+        **_work_objects(admin),
     }
+
+
+def _work_objects(admin):
+    """A work import the admin uploaded, already imported."""
+    from workforce.work.models import WorkImport
+
+    work_import = WorkImport.objects.create(
+        file_format=WorkImport.Format.CSV,
+        file_name="totals.csv",
+        sha256="0" * 64,
+        lead_time_ceiling_minutes=30,
+        uploaded_by=admin,
+        status=WorkImport.Status.IMPORTED,
+        counts={"rows": 1, "records": 1},
+    )
+    return {"work_import": {"pk": work_import.pk}}
 
 
 def _attendance_objects(admin, team, project_pk):
@@ -566,6 +628,7 @@ def _project_url_names(resolver=None, namespace=""):
                 "recruitment",
                 "projects",
                 "attendance",
+                "work",
             }:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:

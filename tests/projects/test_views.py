@@ -56,6 +56,7 @@ def project_data(project_fixture_deps, **overrides):
         "manager": manager.pk,
         "guideline": guideline.pk,
         "required_exam": exam.pk,
+        "label_scale": "nominal",
         "pay_kind": "hourly",
         "rate_amount": "40.00",
         "currency": "USD",

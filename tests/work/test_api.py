@@ -197,3 +197,26 @@ def test_may_work_says_no_once_todays_limit_is_reached(client, token, harmful, m
 def test_the_schema_documents_the_push(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/work-records" in schema["paths"]
+
+
+def test_may_work_also_counts_the_hours_a_contractor_logged(client, token, harmful, make_user):
+    """Timesheet hours and tool-measured minutes are the same time: the larger one counts."""
+    from tests.work.conftest import ready_since
+    from workforce.attendance.models import TimesheetEntry, TimesheetWeek
+
+    worker = ready_since(harmful, make_user("annotator"))
+    today = timezone.localdate()
+    week = TimesheetWeek.objects.create(
+        worker=worker, starts_on=today - timedelta(days=today.weekday())
+    )
+    TimesheetEntry.objects.create(
+        week=week, project=harmful, worked_on=today, minutes=240, created_by=worker.user
+    )
+    push(client, token, [row(worker, harmful, today, items_submitted=10, active_minutes=30)])
+    body = client.get(
+        f"/api/v1/projects/{harmful.pk}/may-work",
+        {"worker": worker.employee_number},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert body["allowed"] is False
+    assert body["reasons"] == ["The worker has reached today's limit of 4 hours on this content."]

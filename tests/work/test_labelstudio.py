@@ -285,3 +285,27 @@ def test_a_single_rating_gives_a_score():
     }
     frame = labelstudio.annotations(json.dumps(export).encode())
     assert [float(s) for s in frame["score"]] == [4.0, 2.0]
+
+
+def test_a_rating_given_with_an_error_type_keeps_its_score():
+    export = {
+        "id": 1,
+        "annotations": [
+            {
+                "id": 1,
+                "result": [
+                    {"from_name": "score", "type": "rating", "value": {"rating": 2}},
+                    {"from_name": "error", "type": "choices", "value": {"choices": ["Off-topic"]}},
+                ],
+            }
+        ],
+    }
+    frame = labelstudio.annotations(json.dumps(export).encode())
+    assert float(frame.loc[0, "score"]) == 2.0
+
+
+def test_an_annotation_moved_to_another_day_leaves_its_old_day(annotator, run_import, day):
+    email = by_email(annotator)
+    run_import([{"id": 1, "annotations": [annotation(1, email, day=day - timedelta(1))]}])
+    run_import([{"id": 1, "annotations": [annotation(1, email, day=day)]}], name="fixed.json")
+    assert list(WorkRecord.objects.values_list("worked_on", "items_submitted")) == [(day, 1)]

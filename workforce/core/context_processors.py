@@ -9,6 +9,7 @@ from workforce.people.models import EmploymentType
 from workforce.people.roles import WORKER_ROLES, Role, has_role
 from workforce.projects import queries as projects_queries
 from workforce.recruitment import queries as recruitment_queries
+from workforce.work import queries as work_queries
 
 
 def navigation(request):
@@ -33,9 +34,18 @@ def navigation(request):
         worker = people_queries.worker_of(user)
         if worker is not None and worker.employment_type == EmploymentType.HOURLY:
             items.append((_("Timesheet"), reverse("attendance:timesheet")))
+        items.append((_("My work"), reverse("work:my-work")))
     if attendance_queries.can_see_teams(user):
         # The queues, imports and days off are linked from there, to keep this bar short.
         items.append((_("Team attendance"), reverse("attendance:team-list")))
+    if work_queries.can_see_teams(user):
+        # Quality reviews and work imports are linked from there, to keep this bar short.
+        items.append((_("Team work"), reverse("work:team-list")))
+    else:
+        if work_queries.can_review(user):
+            items.append((_("Quality reviews"), reverse("work:review-list")))
+        if work_queries.can_import(user):
+            items.append((_("Work imports"), reverse("work:import-list")))
     if recruitment_queries.can_recruit(user):
         items.append((_("Recruitment"), reverse("recruitment:board")))
     elif (

@@ -205,8 +205,16 @@ def _app_sections():
     from workforce.attendance import demo as attendance_demo
     from workforce.projects import demo as projects_demo
     from workforce.recruitment import demo as recruitment_demo
+    from workforce.work import demo as work_demo
 
-    return [training_demo, exams_demo, recruitment_demo, projects_demo, attendance_demo]
+    return [
+        training_demo,
+        exams_demo,
+        recruitment_demo,
+        projects_demo,
+        attendance_demo,
+        work_demo,
+    ]
 
 
 def _domains(summary) -> dict[str, Domain]:

@@ -199,7 +199,12 @@ def _label_studio(work_import: WorkImport, data: bytes, progress) -> dict:
     if progress:
         progress.advance(_("Checked: %(n)s annotations to write") % {"n": len(work)})
 
-    _write(work_import, work, gold, days[~days["refused"]], progress)
+    # Days the file's annotations were stored on before, should a re-export move them.
+    before = _stored(project, work.iloc[:0][["worker_id", "worked_on"]], (), work["external_id"])
+    keys = pd.concat(
+        [days.loc[~days["refused"], ["worker_id", "worked_on"]], before[["worker_id", "worked_on"]]]
+    ).drop_duplicates()
+    _write(work_import, work, gold, keys.astype({"worker_id": "int64"}), progress)
     counts["written_annotations"] = len(work)
     counts["records"] = int((~days["refused"]).sum())
     return {
@@ -210,39 +215,41 @@ def _label_studio(work_import: WorkImport, data: bytes, progress) -> dict:
     }
 
 
-def _day_totals(project: Project, work: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
-    """One record per worker and day: the file's annotations merged with those stored for the
-    same days (the file wins for an annotation in both), scored against the gold answers known
-    after this file. Also rebuilds days stored earlier whose items just got a gold answer."""
-    keys = work[["worker_id", "worked_on"]].drop_duplicates()
-    gold_answers = dict(
-        GoldAnswer.objects.filter(project=project).values_list("task_ref", "label")
-    ) | dict(zip(gold["task_ref"], gold["label"], strict=True))
-    columns = [
-        "external_id",
-        "task_ref",
-        "worker_id",
-        "worked_on",
-        "lead_seconds",
-        "label",
-        "review",
-    ]
+ANNOTATION_COLUMNS = [
+    "external_id",
+    "task_ref",
+    "worker_id",
+    "worked_on",
+    "lead_seconds",
+    "label",
+    "review",
+]
+
+
+def _stored(project: Project, keys: pd.DataFrame, tasks=(), external_ids=()) -> pd.DataFrame:
+    """Stored annotations of the project on these (worker, day) keys, on these items, or with
+    these ids, each once. Long lists are asked in chunks, below SQLite's parameter limit."""
     stored = Annotation.objects.filter(project=project)
-    parts = []
+    parts = [pd.DataFrame(columns=ANNOTATION_COLUMNS)]
     if not keys.empty:
         nearby = stored.filter(
             worker_id__in=set(keys["worker_id"]),
             worked_on__range=(keys["worked_on"].min(), keys["worked_on"].max()),
-        ).values_list(*columns)
-        parts.append(pd.DataFrame.from_records(nearby, columns=columns).merge(keys))
-    tasks = list(gold["task_ref"])
-    for start in range(0, len(tasks), CHUNK):  # below SQLite's limit on query parameters
-        graded = stored.filter(task_ref__in=tasks[start : start + CHUNK]).values_list(*columns)
-        parts.append(pd.DataFrame.from_records(graded, columns=columns))
-    stored = pd.concat([pd.DataFrame(columns=columns), *parts], ignore_index=True)
-    stored = stored.drop_duplicates("external_id")
-    stored = stored[~stored["external_id"].isin(work["external_id"])]
-    every = pd.concat([stored, work[columns]], ignore_index=True)
+        ).values_list(*ANNOTATION_COLUMNS)
+        parts.append(pd.DataFrame.from_records(nearby, columns=ANNOTATION_COLUMNS).merge(keys))
+    for field, values in [("task_ref", list(tasks)), ("external_id", list(external_ids))]:
+        for start in range(0, len(values), CHUNK):
+            rows = stored.filter(**{f"{field}__in": values[start : start + CHUNK]})
+            parts.append(
+                pd.DataFrame.from_records(
+                    rows.values_list(*ANNOTATION_COLUMNS), columns=ANNOTATION_COLUMNS
+                )
+            )
+    return pd.concat(parts, ignore_index=True).drop_duplicates("external_id")
+
+
+def _aggregate(project: Project, every: pd.DataFrame, gold_answers: dict) -> pd.DataFrame:
+    """One record per worker and day from its annotations, scored against the gold answers."""
     if every.empty:
         return pd.DataFrame(columns=["worker_id", "project_id", "worked_on", "source", *COUNTS])
     answer = every["task_ref"].map(gold_answers)
@@ -265,9 +272,39 @@ def _day_totals(project: Project, work: pd.DataFrame, gold: pd.DataFrame) -> pd.
     return days.astype({c: "int64" for c in COUNTS})
 
 
-def _write(work_import, work: pd.DataFrame, gold: pd.DataFrame, days: pd.DataFrame, progress):
+def _gold_answers(project: Project) -> dict:
+    return dict(GoldAnswer.objects.filter(project=project).values_list("task_ref", "label"))
+
+
+def _day_totals(project: Project, work: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """The records this file would make, to check before writing: each day's stored
+    annotations merged with the file's (the file wins for an annotation in both), scored
+    against the gold answers known after this file, including days stored earlier whose items
+    just got a gold answer."""
+    gold_answers = _gold_answers(project) | dict(zip(gold["task_ref"], gold["label"], strict=True))
+    stored = _stored(project, work[["worker_id", "worked_on"]].drop_duplicates(), gold["task_ref"])
+    stored = stored[~stored["external_id"].isin(work["external_id"])]
+    every = pd.concat([stored, work[ANNOTATION_COLUMNS]], ignore_index=True)
+    return _aggregate(project, every, gold_answers)
+
+
+def _rebuild(project: Project, keys: pd.DataFrame, work_import) -> None:
+    """Write each (worker, day)'s import record again from every annotation now stored for
+    it; a day left with none (its annotations moved to another day) loses its record."""
+    days = _aggregate(project, _stored(project, keys), _gold_answers(project))
+    emptied = keys.merge(days[["worker_id", "worked_on"]], how="left", indicator=True)
+    emptied = emptied[emptied["_merge"] == "left_only"]
+    for worker_id, worked_on in zip(emptied["worker_id"], emptied["worked_on"], strict=True):
+        project.work_records.filter(
+            worker_id=worker_id, worked_on=worked_on, source=Source.IMPORT
+        ).delete()
+    services.records_write(days, work_import=work_import)
+
+
+def _write(work_import, work: pd.DataFrame, gold: pd.DataFrame, keys: pd.DataFrame, progress):
     """Gold answers, then annotations in batches (each its own transaction: a run stopped
-    half-way is finished by importing again), then the days' records in one transaction."""
+    half-way is finished by importing again), then the days' records, rebuilt from what is
+    stored, in one transaction."""
     project = work_import.project
     with transaction.atomic():
         GoldAnswer.objects.bulk_create(
@@ -321,7 +358,7 @@ def _write(work_import, work: pd.DataFrame, gold: pd.DataFrame, days: pd.DataFra
                 steps=len(batch),
             )
     with transaction.atomic():
-        services.records_write(days, work_import=work_import)
+        _rebuild(project, keys, work_import)
     if progress:
         progress.advance(_("Daily records written"))
 

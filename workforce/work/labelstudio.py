@@ -27,7 +27,6 @@ COLUMNS = [
 ]
 # Keys of a result's value that place it on screen but say nothing about the answer.
 GEOMETRY = {"x", "y", "width", "height", "rotation", "original_width", "original_height"}
-SCORE_KINDS = {"rating": "rating", "number": "number"}
 
 
 class LabelStudioError(ValueError):
@@ -62,13 +61,17 @@ def _canonical(result) -> tuple[str, Decimal | None]:
 
 
 def _score(result: list) -> Decimal | None:
+    """The one rating or number in the answer, such as a 1-5 score given with an error type;
+    else the one choice when it is a number ("4"). None when there is no single score."""
     answers = [item for item in result if isinstance(item, dict)]
-    if len(answers) != 1 or not isinstance(answers[0].get("value"), dict):
+    values = [item["value"] for item in answers if isinstance(item.get("value"), dict)]
+    scores = [v.get("rating", v.get("number")) for v in values if "rating" in v or "number" in v]
+    if len(scores) == 1:
+        raw = scores[0]
+    elif not scores and len(values) == 1 and len(values[0].get("choices") or []) == 1:
+        raw = values[0]["choices"][0]
+    else:
         return None
-    value = answers[0]["value"]
-    raw = value.get("rating", value.get("number"))
-    if raw is None and isinstance(value.get("choices"), list) and len(value["choices"]) == 1:
-        raw = value["choices"][0]
     try:
         score = Decimal(str(raw))
     except (InvalidOperation, ValueError, TypeError):

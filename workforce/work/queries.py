@@ -19,7 +19,7 @@ from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role
 from workforce.projects.models import Assignment, Project
 
 from . import metrics
-from .models import QualityReview, WorkImport, WorkRecord
+from .models import QualityReview, ToolAccount, WorkImport, WorkRecord
 
 LEADING_STATUSES = [Worker.Status.ACTIVE, Worker.Status.ONBOARDING]
 NEAR_LIMIT = 0.8  # a worker at 80% of a daily or weekly exposure limit is shown to their lead
@@ -241,16 +241,14 @@ def worker_work(worker: Worker, start: date, end: date) -> WorkerWork:
     """Everything the worker's own page shows; also what their lead sees of them."""
     days = metrics.daily([worker.pk], start, end)
     table = metrics.quality([worker.pk], start, end)
-    performance = metrics.performance([worker.pk], start, end)
+    estimates = metrics.estimated_accuracy(table, [worker.pk], start, end)
+    performance = metrics.performance([worker.pk], start, end, table, estimates)
     names = dict(Project.objects.filter(pk__in=set(table["project_id"])).values_list("pk", "name"))
     days = days.assign(project=days["project_id"].map(names))
     table = table.assign(project=table["project_id"].map(names))
-    estimates = {}
-    for project in Project.objects.filter(pk__in=names):
-        found = metrics.agreement(project, start, end, [worker.pk]).estimated_accuracy
-        if worker.pk in found:
-            estimates[project.pk] = found[worker.pk]
-    table["estimated_accuracy"] = table["project_id"].map(estimates).astype(float)
+    table = table.merge(estimates.drop(columns="worker_id"), on="project_id", how="left").astype(
+        {"estimated_accuracy": float}
+    )
     rework = {project_id: rework_waiting(worker, Project(pk=project_id)) for project_id in names}
     reviews = list(
         QualityReview.objects.filter(worker=worker, reviewed_on__range=(start, end))
@@ -288,7 +286,7 @@ def team_work(team: Team, start: date, end: date, today: date | None = None) -> 
     )
     ids = [w.pk for w in members]
     table = metrics.quality(ids, start, end)
-    scores = metrics.performance(ids, start, end).set_index("worker_id")
+    scores = metrics.performance(ids, start, end, table).set_index("worker_id")
     recent = metrics.daily(ids, today - timedelta(days=28), today)
     flags = metrics.outliers(table, recent, today)
     per_worker = table.groupby("worker_id")[
@@ -335,3 +333,46 @@ def _nan_none(row, name: str) -> float | None:
     if row is None or pd.isna(row[name]):
         return None
     return float(row[name])
+
+
+def agreement_project_for(user, pk) -> Project:
+    """A project whose agreement figures this user may read: everyone's figures are for those
+    who see every worker; an inspector sees the projects they review."""
+    project = Project.objects.select_related("domain").filter(pk=pk).first()
+    if project is None or not (
+        can_see_all(user) or reviewable_projects(user).filter(pk=pk).exists()
+    ):
+        raise Http404
+    return project
+
+
+def project_agreement(project: Project, start: date, end: date):
+    """The project's agreement over the period, and the workers it names, by id."""
+    result = metrics.agreement(project, start, end)
+    ids = {p.worker_a for p in result.pairs} | {p.worker_b for p in result.pairs}
+    names = Worker.objects.select_related("user").in_bulk(ids | set(result.estimated_accuracy))
+    return result, names
+
+
+def reviews_by(user, limit: int) -> QuerySet[QualityReview]:
+    return (
+        QualityReview.objects.filter(inspector=user)
+        .select_related("project", "worker__user")
+        .prefetch_related("errors__error_type")[:limit]
+    )
+
+
+def mapped_tool_users(external_ids) -> dict:
+    """Label Studio user id -> the worker staff mapped it to."""
+    return {
+        account.external_id: account.worker
+        for account in ToolAccount.objects.filter(
+            tool=ToolAccount.Tool.LABEL_STUDIO, external_id__in=[str(i) for i in external_ids]
+        ).select_related("worker__user")
+    }
+
+
+def assigned_projects(worker: Worker) -> QuerySet[Project]:
+    return Project.objects.filter(
+        pk__in=Assignment.objects.filter(worker=worker).values("project_id")
+    ).order_by("name")
