@@ -220,6 +220,7 @@ def test_reimporting_the_same_export_changes_nothing(annotator, run_import, day)
     )
     assert Annotation.objects.count() == 5
     assert again.status == WorkImport.Status.IMPORTED
+    assert (again.counts["unchanged_annotations"], again.counts["written_annotations"]) == (5, 0)
 
 
 def test_an_overlapping_export_adds_only_what_is_new(annotator, run_import, day):

@@ -46,7 +46,8 @@ IMPORT_COUNTS = {
     "unknown_user_annotations": gettext_lazy("Annotations by users matched to no worker"),
     "undated": gettext_lazy("Annotations without a date, left out"),
     "refused_annotations": gettext_lazy("Annotations on refused days, left out"),
-    "written_annotations": gettext_lazy("Annotations written"),
+    "unchanged_annotations": gettext_lazy("Annotations already imported, unchanged"),
+    "written_annotations": gettext_lazy("Annotations written, new or changed"),
     "records": gettext_lazy("Daily records written"),
 }
 SCORE_PARTS = {
