@@ -297,9 +297,11 @@ def _day_totals(project: Project, work: pd.DataFrame, gold: pd.DataFrame) -> pd.
 def _fingerprint(frame: pd.DataFrame) -> pd.Series:
     """The compared columns of each annotation as one text, types evened out (a score read
     back as 4.000 equals the file's 4)."""
-    score = frame["score"].map(lambda v: "" if v is None or pd.isna(v) else f"{float(v):g}")
-    text = frame[[c for c in COMPARED if c != "score"]].astype(str).agg("|".join, axis=1)
-    return text + "|" + score
+    text = frame["score"].map(lambda v: "" if v is None or pd.isna(v) else f"{float(v):g}")
+    for column in COMPARED:  # column by column: a row-wise join is ten times slower
+        if column != "score":
+            text = text + "|" + frame[column].astype(str)
+    return text
 
 
 def _new_or_changed(work: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
