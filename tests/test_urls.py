@@ -333,6 +333,13 @@ MATRIX = {
         by_role(403, anonymous=302, quality_inspector=200, project_manager=200, superuser=200),
     ),
     # Agreement: the people managers, or an inspector assigned to the project (none here).
+    # A project's annotators together: those who see every worker (a supervisor assigned to
+    # the project too; the matrix's supervisor is not).
+    "work:project-work": (
+        "get",
+        "project",
+        {**people_staff_only(403), "supervisor": 404},
+    ),
     "work:agreement": (
         "get",
         "project",

@@ -601,3 +601,38 @@ def test_the_header_links_to_each_persons_work_pages(client, annotator, inspecto
     team_page = client.get(reverse("work:team-list")).content.decode()
     assert reverse("work:import-list") in team_page
     assert reverse("work:review-list") in team_page
+
+
+def test_a_projects_supervisor_sees_its_annotators_work(client, project, annotator, make_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workforce.projects.models import Assignment
+    from workforce.work.models import WorkRecord
+
+    supervisor = make_user("supervisor")
+    Assignment.objects.create(
+        project=project,
+        worker=supervisor.worker,
+        role=Assignment.Role.SUPERVISOR,
+        starts_on=timezone.localdate() - timedelta(days=30),
+    )
+    WorkRecord.objects.create(
+        worker=annotator,
+        project=project,
+        worked_on=timezone.localdate() - timedelta(days=1),
+        source="manual",
+        items_submitted=80,
+        gold_seen=10,
+        gold_correct=9,
+    )
+    stranger = make_user("annotator").worker
+    client.force_login(supervisor)
+    listing = client.get("/work/teams/").content.decode()
+    assert f"/work/projects/{project.pk}/" in listing
+    page = client.get(f"/work/projects/{project.pk}/").content.decode()
+    assert "Work on Contract review" in page
+    assert annotator.employee_number in page and "90.0%" in page
+    assert client.get(f"/work/workers/{annotator.pk}/").status_code == 200
+    assert client.get(f"/work/workers/{stranger.pk}/").status_code == 404

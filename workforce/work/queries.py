@@ -36,8 +36,24 @@ def can_see_all(user) -> bool:
     return has_role(user, *PEOPLE_MANAGERS)
 
 
+def _supervised_projects(user) -> QuerySet[Project]:
+    """Projects the user is currently assigned to as supervisor."""
+    today = timezone.localdate()
+    supervising = Assignment.objects.filter(
+        worker__user=user,
+        worker__status__in=LEADING_STATUSES,
+        role=Assignment.Role.SUPERVISOR,
+        starts_on__lte=today,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return Project.objects.filter(pk__in=supervising.values("project_id"))
+
+
 def can_see_teams(user) -> bool:
-    return can_see_all(user) or (user.is_authenticated and _teams_led_by(user).exists())
+    """Team leads see their teams' work; a project's supervisor sees its annotators'."""
+    return can_see_all(user) or (
+        user.is_authenticated
+        and (_teams_led_by(user).exists() or _supervised_projects(user).exists())
+    )
 
 
 def can_import(user) -> bool:
@@ -84,7 +100,15 @@ def workers_visible_to(user) -> QuerySet[Worker]:
         return workers.none()
     if can_see_all(user):
         return workers
-    return workers.filter(Q(user=user) | Q(team__in=_teams_led_by(user)))
+    today = timezone.localdate()
+    supervised = Assignment.objects.filter(
+        project__in=_supervised_projects(user),
+        role=Assignment.Role.ANNOTATOR,
+        starts_on__lte=today,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return workers.filter(
+        Q(user=user) | Q(team__in=_teams_led_by(user)) | Q(pk__in=supervised.values("worker_id"))
+    )
 
 
 def worker_for(user, pk) -> Worker:
@@ -106,6 +130,21 @@ def team_for(user, pk) -> Team:
     if team is None:
         raise Http404
     return team
+
+
+def work_projects_for(user) -> QuerySet[Project]:
+    """The projects whose annotators' work this user may see together."""
+    projects = Project.objects.exclude(status=Project.Status.CLOSED).order_by("name")
+    if can_see_all(user):
+        return projects
+    return projects.filter(pk__in=_supervised_projects(user).values("pk"))
+
+
+def work_project_for(user, pk) -> Project:
+    project = work_projects_for(user).filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
 
 
 def reviewable_projects(user) -> QuerySet[Project]:
@@ -269,25 +308,49 @@ def worker_work(worker: Worker, start: date, end: date) -> WorkerWork:
 
 @dataclass
 class TeamWork:
-    team: Team
+    """A team's figures, or a project's: `team` or `project` says whose."""
+
     start: date
     end: date
     rows: list[dict]  # one per member: worker, figures over the period, score, flags
     near_limit: list[NearLimit]
+    team: Team | None = None
+    project: Project | None = None
 
 
 def team_work(team: Team, start: date, end: date, today: date | None = None) -> TeamWork:
     """The team's figures per member over the period, outliers flagged, and who is near an
     exposure limit. A fixed number of queries whatever the team's size (plus a few per project
     the team worked on, for agreement)."""
+    members = Worker.objects.filter(team=team)
+    return _group_work(members, start, end, today, team=team)
+
+
+def project_work(project: Project, start: date, end: date, today: date | None = None) -> TeamWork:
+    """The same for the annotators currently assigned to a project, on that project only."""
+    today = today or timezone.localdate()
+    members = Worker.objects.filter(pk__in=_current_annotators(project, today).values("worker_id"))
+    return _group_work(members, start, end, today, project=project)
+
+
+def _current_annotators(project: Project, day: date) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        project=project, role=Assignment.Role.ANNOTATOR, starts_on__lte=day
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+def _group_work(members, start, end, today, *, team=None, project=None) -> TeamWork:
     today = today or timezone.localdate()
     members = list(
-        Worker.objects.with_related().filter(team=team).exclude(status=Worker.Status.LEFT)
+        members.select_related("user", "site", "rung", "team")
+        .exclude(status=Worker.Status.LEFT)
+        .order_by("employee_number")
     )
     ids = [w.pk for w in members]
-    table = metrics.quality(ids, start, end)
-    scores = metrics.performance(ids, start, end, table).set_index("worker_id")
-    recent = metrics.daily(ids, today - timedelta(days=28), today)
+    project_ids = [project.pk] if project else None
+    table = metrics.quality(ids, start, end, project_ids)
+    scores = metrics.performance(ids, start, end).set_index("worker_id")
+    recent = metrics.daily(ids, today - timedelta(days=28), today, project_ids)
     flags = metrics.outliers(table, recent, today)
     per_worker = table.groupby("worker_id")[
         ["items_submitted", "active_minutes", "gold_seen", "gold_correct", "days_worked"]
@@ -314,12 +377,14 @@ def team_work(team: Team, start: date, end: date, today: date | None = None) -> 
                 "flags": flags.get(worker.pk, []),
             }
         )
+    near = near_exposure_limit(members, today)
     return TeamWork(
-        team=team,
         start=start,
         end=end,
         rows=rows,
-        near_limit=near_exposure_limit(members, today),
+        near_limit=[n for n in near if project is None or n.project.pk == project.pk],
+        team=team,
+        project=project,
     )
 
 

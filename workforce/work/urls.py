@@ -14,5 +14,6 @@ urlpatterns = [
     path("imports/<int:pk>/map/", views.tool_account_add, name="tool-account-add"),
     path("reviews/", views.review_list, name="review-list"),
     path("reviews/new/", views.review_add, name="review-add"),
+    path("projects/<int:pk>/", views.project_work, name="project-work"),
     path("projects/<int:pk>/agreement/", views.agreement, name="agreement"),
 ]

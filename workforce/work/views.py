@@ -266,6 +266,7 @@ def team_list(request):
         "work/team_list.html",
         {
             "teams": queries.teams_for(user),
+            "projects": queries.work_projects_for(user),
             "can_import": queries.can_import(user),
             "can_review": queries.can_review(user),
         },
@@ -278,7 +279,18 @@ def team_detail(request, pk):
     team = queries.team_for(request.user, pk)
     today = _today_at(team.site)
     period, start, end = _period(request, today)
-    view = queries.team_work(team, start, end, today)
+    return _group_page(request, queries.team_work(team, start, end, today), period)
+
+
+@login_required
+def project_work(request, pk):
+    require(queries.can_see_teams(request.user))
+    project = queries.work_project_for(request.user, pk)
+    period, start, end = _period(request, timezone.localdate())
+    return _group_page(request, queries.project_work(project, start, end), period)
+
+
+def _group_page(request, view, period):
     labels = _flag_labels()
     rows = [
         {
@@ -315,11 +327,12 @@ def team_detail(request, pk):
         request,
         "work/team_detail.html",
         {
-            "team": team,
+            "team": view.team,
+            "project": view.project,
             "period": period,
-            "start": start,
-            "end": end,
-            "period_query": _period_query(start, end),
+            "start": view.start,
+            "end": view.end,
+            "period_query": _period_query(view.start, view.end),
             "rows": rows,
             "flag_explanations": [(code, *texts) for code, texts in labels.items()],
             "near_limit": near_limit,
