@@ -26,9 +26,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from django.db.models import Q
 
-from workforce.people.models import Worker
 from workforce.projects.models import DailyTarget, Project, Seniority
 
 from .models import Annotation, QualityReview, ScoreFormula, WorkRecord
@@ -351,11 +349,3 @@ def outliers(table: pd.DataFrame, days: pd.DataFrame, today: date) -> dict[int, 
             if row["count"] >= DROP_MIN_DAYS and last.get(worker_id, 0) < DROP_FACTOR * row["mean"]:
                 flags.setdefault(int(worker_id), []).append("sudden_drop")
     return flags
-
-
-def workers_with_work(start: date, end: date) -> list[int]:
-    return list(
-        Worker.objects.filter(Q(work_records__worked_on__range=(start, end)))
-        .values_list("pk", flat=True)
-        .distinct()
-    )
