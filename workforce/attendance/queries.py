@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from workforce.people.models import EmploymentType, Site, Team, Worker
-from workforce.people.queries import teams_visible_to
+from workforce.people.queries import teams_led_by, teams_visible_to
 from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role
 from workforce.projects.models import Assignment, Project
 
@@ -37,23 +37,16 @@ from .models import (
 
 # --- who may do what ---------------------------------------------------------------------
 
-LEADING_STATUSES = [Worker.Status.ACTIVE, Worker.Status.ONBOARDING]
-
 
 def can_see_all(user) -> bool:
     return has_role(user, *PEOPLE_MANAGERS)
-
-
-def _teams_led_by(user) -> QuerySet[Team]:
-    # A lead who left or is suspended keeps the team's name on record, not its powers.
-    return Team.objects.filter(lead__user=user, lead__status__in=LEADING_STATUSES)
 
 
 def leads_a_team(user) -> bool:
     if not user.is_authenticated:
         return False
     if not hasattr(user, "_leads_a_team"):  # asked by the nav and the page on each request
-        user._leads_a_team = _teams_led_by(user).exists()
+        user._leads_a_team = teams_led_by(user).exists()
     return user._leads_a_team
 
 
@@ -83,7 +76,7 @@ def may_supervise(user, worker: Worker) -> bool:
         return False  # nobody approves their own leave or corrects their own record
     if has_role(user, Role.HR):
         return True
-    return _teams_led_by(user).filter(pk=worker.team_id).exists()
+    return teams_led_by(user).filter(pk=worker.team_id).exists()
 
 
 def keeps_timesheet(worker: Worker) -> bool:
@@ -102,7 +95,7 @@ def teams_for(user) -> QuerySet[Team]:
     return (
         Team.objects.select_related("site", "lead__user")
         .annotate(member_count=Count("members"))
-        .filter(pk__in=_teams_led_by(user).values("pk"))
+        .filter(pk__in=teams_led_by(user).values("pk"))
     )
 
 
@@ -111,7 +104,7 @@ def supervised_workers(user) -> QuerySet[Worker]:
     workers = Worker.objects.with_related().exclude(user=user)
     if has_role(user, Role.HR):
         return workers
-    return workers.filter(team__in=_teams_led_by(user))
+    return workers.filter(team__in=teams_led_by(user))
 
 
 def leave_requests_to_decide(user) -> QuerySet[LeaveRequest]:

@@ -46,6 +46,15 @@ def teams_visible_to(user) -> QuerySet[Team]:
     return teams.none()
 
 
+# A lead who left or is suspended keeps the team's name on record, not its powers.
+LEADING_STATUSES = [Worker.Status.ACTIVE, Worker.Status.ONBOARDING]
+
+
+def teams_led_by(user) -> QuerySet[Team]:
+    """The teams this user leads now, whatever their role: attendance and work both ask."""
+    return Team.objects.filter(lead__user=user, lead__status__in=LEADING_STATUSES)
+
+
 def worker_of(user) -> Worker | None:
     if not user.is_authenticated:
         return None

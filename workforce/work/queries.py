@@ -11,25 +11,22 @@ from datetime import date, timedelta
 
 import pandas as pd
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from workforce.people.models import Team, Worker
+from workforce.people.queries import LEADING_STATUSES, teams_led_by
 from workforce.people.roles import PEOPLE_MANAGERS, Role, has_role
 from workforce.projects.models import Assignment, Project
 
 from . import metrics
 from .models import QualityReview, ToolAccount, WorkImport, WorkRecord
 
-LEADING_STATUSES = [Worker.Status.ACTIVE, Worker.Status.ONBOARDING]
 NEAR_LIMIT = 0.8  # a worker at 80% of a daily or weekly exposure limit is shown to their lead
 
 
 # --- who may do what ---------------------------------------------------------------------
-
-
-def _teams_led_by(user) -> QuerySet[Team]:
-    return Team.objects.filter(lead__user=user, lead__status__in=LEADING_STATUSES)
 
 
 def can_see_all(user) -> bool:
@@ -52,7 +49,7 @@ def can_see_teams(user) -> bool:
     """Team leads see their teams' work; a project's supervisor sees its annotators'."""
     return can_see_all(user) or (
         user.is_authenticated
-        and (_teams_led_by(user).exists() or _supervised_projects(user).exists())
+        and (teams_led_by(user).exists() or _supervised_projects(user).exists())
     )
 
 
@@ -71,7 +68,7 @@ def may_record_for(user, worker: Worker) -> bool:
         return False
     if has_role(user, Role.PROJECT_MANAGER):
         return True
-    return _teams_led_by(user).filter(pk=worker.team_id).exists()
+    return teams_led_by(user).filter(pk=worker.team_id).exists()
 
 
 def may_review(user, project: Project, worker: Worker) -> bool:
@@ -107,7 +104,7 @@ def workers_visible_to(user) -> QuerySet[Worker]:
         starts_on__lte=today,
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     return workers.filter(
-        Q(user=user) | Q(team__in=_teams_led_by(user)) | Q(pk__in=supervised.values("worker_id"))
+        Q(user=user) | Q(team__in=teams_led_by(user)) | Q(pk__in=supervised.values("worker_id"))
     )
 
 
@@ -122,7 +119,7 @@ def teams_for(user) -> QuerySet[Team]:
     teams = Team.objects.select_related("site", "lead__user").order_by("name")
     if can_see_all(user):
         return teams
-    return teams.filter(pk__in=_teams_led_by(user).values("pk"))
+    return teams.filter(pk__in=teams_led_by(user).values("pk"))
 
 
 def team_for(user, pk) -> Team:
@@ -193,12 +190,23 @@ def import_for(user, pk) -> WorkImport:
 
 def rework_waiting(worker: Worker, project: Project) -> int:
     """Items inspectors rejected that the worker has not yet had re-reviewed."""
-    totals = QualityReview.objects.filter(worker=worker, project=project).aggregate(
-        rejected=Sum("items_rejected"),
-        reworked=Sum("items_accepted", filter=Q(review_pass=QualityReview.Pass.REWORK))
-        + Sum("items_rejected", filter=Q(review_pass=QualityReview.Pass.REWORK)),
+    return rework_by_project(worker, [project.pk]).get(project.pk, 0)
+
+
+def rework_by_project(worker: Worker, project_ids) -> dict[int, int]:
+    """rework_waiting for several projects in one query; projects with nothing waiting left out."""
+    rework = Q(review_pass=QualityReview.Pass.REWORK)
+    totals = (
+        QualityReview.objects.filter(worker=worker, project_id__in=project_ids)
+        .values("project_id")
+        .annotate(
+            rejected=Sum("items_rejected"),
+            reworked=Coalesce(Sum("items_accepted", filter=rework), 0)
+            + Coalesce(Sum("items_rejected", filter=rework), 0),
+        )
     )
-    return max((totals["rejected"] or 0) - (totals["reworked"] or 0), 0)
+    waiting = {row["project_id"]: row["rejected"] - row["reworked"] for row in totals}
+    return {project_id: n for project_id, n in waiting.items() if n > 0}
 
 
 def exposure_minutes(worker: Worker, project: Project, day: date) -> tuple[int, int]:
@@ -288,7 +296,7 @@ def worker_work(worker: Worker, start: date, end: date) -> WorkerWork:
     table = table.merge(estimates.drop(columns="worker_id"), on="project_id", how="left").astype(
         {"estimated_accuracy": float}
     )
-    rework = {project_id: rework_waiting(worker, Project(pk=project_id)) for project_id in names}
+    rework = rework_by_project(worker, list(names))
     reviews = list(
         QualityReview.objects.filter(worker=worker, reviewed_on__range=(start, end))
         .select_related("project", "inspector")
@@ -301,7 +309,7 @@ def worker_work(worker: Worker, start: date, end: date) -> WorkerWork:
         days=days.sort_values(["worked_on", "project"], ignore_index=True),
         by_project=table,
         score=performance.iloc[0].to_dict() if not performance.empty else {},
-        rework={k: v for k, v in rework.items() if v},
+        rework=rework,
         reviews=reviews,
     )
 
@@ -349,7 +357,9 @@ def _group_work(members, start, end, today, *, team=None, project=None) -> TeamW
     ids = [w.pk for w in members]
     project_ids = [project.pk] if project else None
     table = metrics.quality(ids, start, end, project_ids)
-    scores = metrics.performance(ids, start, end).set_index("worker_id")
+    # The score covers every project; a team's table already does, a project's does not.
+    scores = metrics.performance(ids, start, end, None if project else table)
+    scores = scores.set_index("worker_id")
     recent = metrics.daily(ids, today - timedelta(days=28), today, project_ids)
     flags = metrics.outliers(table, recent, today)
     per_worker = table.groupby("worker_id")[
