@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "workforce.projects",
     "workforce.attendance",
     "workforce.work",
+    "workforce.payroll",
     "ninja",
     "django.contrib.admin",
     "django.contrib.auth",

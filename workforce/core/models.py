@@ -17,6 +17,8 @@ class Job(models.Model):
         CANDIDATE_IMPORT = "candidate_import", _("Import candidates")
         CLOCK_IMPORT = "clock_import", _("Import check-ins and check-outs")
         WORK_IMPORT = "work_import", _("Import work from an annotation tool")
+        PAYROLL_RUN = "payroll_run", _("Calculate a payroll run")
+        PAYSLIPS = "payslips", _("Make a run's payslips")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

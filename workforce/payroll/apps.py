@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PayrollConfig(AppConfig):
+    name = "workforce.payroll"
+    label = "payroll"
+    verbose_name = _("Payroll")

@@ -1,0 +1,363 @@
+"""Writes of the payroll app: runs from draft to paid, adjustments, and scheme changes.
+
+Every verb runs in a transaction and raises PayrollError with a message a person can read.
+Nothing here changes an approved run: the models refuse too, whoever calls them.
+"""
+
+import time
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workforce.core.models import Job
+from workforce.core.services import JobProgress, job_start
+from workforce.people.roles import Role, has_role
+
+from . import engine, inputs
+from .models import (
+    Adjustment,
+    DeferredPart,
+    PayLine,
+    PayrollError,
+    PayrollRun,
+    Payslip,
+    SchemeVersion,
+    first_of_month,
+)
+from .money import from_minor
+
+BATCH = 5_000
+
+
+class _Quiet:
+    """Progress for a calculation nobody watches (tests, the demo, the benchmark)."""
+
+    def set_total(self, total: int) -> None:
+        pass
+
+    def advance(self, message: str = "", steps: int = 1) -> None:
+        pass
+
+
+def _month_end(start: date) -> date:
+    return (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+
+
+def _require_payroll_admin(user) -> None:
+    if not has_role(user, Role.PAYROLL_ADMIN):
+        raise PayrollError(_("Only a payroll admin may do this."))
+
+
+def run_create(*, month: date, by, site=None, team=None, change_warning_percent: int = 30):
+    """A draft run for a calendar month and a site, a team, or everyone."""
+    _require_payroll_admin(by)
+    if site and team:
+        raise PayrollError(_("A run covers a site or a team, not both."))
+    start = first_of_month(month)
+    run = PayrollRun(
+        period_start=start,
+        period_end=_month_end(start),
+        site=site,
+        team=team,
+        change_warning_percent=change_warning_percent,
+        created_by=by,
+    )
+    run.full_clean()
+    run.save()
+    return run
+
+
+def _lock_open(run: PayrollRun) -> PayrollRun:
+    run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+    if run.is_final:
+        raise PayrollError(_("An approved run cannot change."))
+    return run
+
+
+def run_calculate_start(*, run: PayrollRun, by, only_failed: bool = False) -> Job:
+    """Queue the calculation; the run's page follows its progress bar."""
+    from .tasks import calculate_run
+
+    _require_payroll_admin(by)
+    with transaction.atomic():
+        run = _lock_open(run)
+        if run.status == PayrollRun.Status.CALCULATING:
+            raise PayrollError(_("This run is being calculated already."))
+        job = job_start(
+            kind=Job.Kind.PAYROLL_RUN,
+            started_by=by,
+            task=calculate_run,
+            args=(run.pk, by.pk, only_failed),
+        )
+        run.status = PayrollRun.Status.CALCULATING
+        run.job = job
+        run.save(update_fields=["status", "job"])
+    return job
+
+
+def run_calculate(
+    *, run: PayrollRun, by, worker_ids=None, progress: JobProgress | None = None
+) -> PayrollRun:
+    """Calculate (or recalculate) the run: its payslips, pay lines and deferred parts are
+    replaced, for everyone or only for `worker_ids` (the ones whose data was fixed). The same
+    data gives the same lines. Workers already paid for the month by another run are left to
+    that run and reported."""
+    started = time.perf_counter()
+    steps = progress or _Quiet()
+    with transaction.atomic():
+        run = _lock_open(run)
+        steps.set_total(4)
+        everyone = list(inputs.population(run).values_list("pk", flat=True))
+        chosen = everyone if worker_ids is None else sorted(set(worker_ids) & set(everyone))
+        elsewhere = dict(
+            Payslip.objects.filter(
+                worker_id__in=chosen, run__period_start=run.period_start, error=""
+            )
+            .exclude(run=run)
+            .values_list("worker_id", "run_id")
+        )
+        to_pay = [w for w in chosen if w not in elsewhere]
+        steps.advance(_("Reading attendance, work and pay schemes"))
+        frames = inputs.read(run, to_pay)
+        steps.advance(_("Calculating pay"))
+        outcome = engine.calculate(frames)
+        steps.advance(_("Writing pay lines"))
+        stale = Payslip.objects.filter(run=run, worker_id__in=chosen)
+        PayLine.objects.filter(payslip__in=stale).delete()
+        DeferredPart.objects.filter(payslip__in=stale).delete()
+        stale.delete()
+        _write(run, outcome, elsewhere)
+        run.status = PayrollRun.Status.CALCULATED
+        run.calculated_by = by
+        run.calculated_at = timezone.now()
+        run.calculation_seconds = Decimal(f"{time.perf_counter() - started:.2f}")
+        run.save(update_fields=["status", "calculated_by", "calculated_at", "calculation_seconds"])
+        steps.advance(_("Done"))
+    return run
+
+
+def _write(run: PayrollRun, outcome: engine.Outcome, elsewhere: dict) -> None:
+    from workforce.people.models import Worker
+
+    slips = outcome.payslips
+    where = dict(
+        (pk, (team, site))
+        for pk, team, site in Worker.objects.filter(
+            pk__in=[*slips["worker_id"].tolist(), *elsewhere]
+        ).values_list("pk", "team_id", "site_id")
+    )
+    rows = [
+        Payslip(
+            run=run,
+            worker_id=worker_id,
+            team_id=where[worker_id][0],
+            site_id=where[worker_id][1],
+            minutes_worked=minutes,
+            error=error,
+            warnings=[{"code": "error", "params": {"code": error, **params}}]
+            if error
+            else warnings,
+        )
+        for worker_id, minutes, error, params, warnings in zip(
+            slips["worker_id"].tolist(),
+            slips["minutes_worked"].tolist(),
+            slips["error"].tolist(),
+            slips["error_params"].tolist(),
+            slips["warnings"].tolist(),
+            strict=True,
+        )
+    ]
+    rows += [
+        Payslip(
+            run=run,
+            worker_id=worker_id,
+            team_id=where[worker_id][0],
+            site_id=where[worker_id][1],
+            error="paid_elsewhere",
+            warnings=[{"code": "error", "params": {"code": "paid_elsewhere", "run_id": other}}],
+        )
+        for worker_id, other in elsewhere.items()
+    ]
+    created = Payslip.objects.bulk_create(rows, batch_size=BATCH)
+    slip_of = {slip.worker_id: slip.pk for slip in created}
+
+    parts = outcome.parts
+    part_rows = [
+        DeferredPart(
+            payslip_id=slip_of[worker_id],
+            worker_id=worker_id,
+            component=component,
+            currency=currency,
+            amount=from_minor(amount),
+            percent=Decimal(percent) / 100,
+            due_on=due_on,
+        )
+        for worker_id, component, currency, amount, percent, due_on in zip(
+            parts["worker_id"].tolist(),
+            parts["component"].tolist(),
+            parts["currency"].tolist(),
+            parts["amount"].tolist(),
+            parts["percent"].tolist(),
+            parts["due_on"].tolist(),
+            strict=True,
+        )
+    ]
+    DeferredPart.objects.bulk_create(part_rows, batch_size=BATCH)
+
+    lines = outcome.lines
+    # A held line names the part it created, so the ledger can show which run held what.
+    part_of = {
+        (p.worker_id, p.component, p.currency, p.due_on.isoformat()): p.pk for p in part_rows
+    }
+
+    def _int(value):
+        return None if pd.isna(value) else int(value)
+
+    positions = lines.groupby("worker_id").cumcount().tolist()
+    line_rows = []
+    for (
+        position,
+        worker_id,
+        component,
+        currency,
+        amount,
+        project,
+        version,
+        part,
+        adjustment,
+        detail,
+    ) in zip(positions, *(lines[c].tolist() for c in engine.LINE_COLUMNS), strict=True):
+        if component == "deferred_held":
+            detail = {
+                **detail,
+                "part_id": part_of.get((worker_id, detail["deferred"], currency, detail["due_on"])),
+            }
+        line_rows.append(
+            PayLine(
+                payslip_id=slip_of[worker_id],
+                component=component,
+                currency=currency,
+                amount=from_minor(amount),
+                project_id=_int(project),
+                scheme_version_id=_int(version),
+                deferred_part_id=_int(part),
+                adjustment_id=_int(adjustment),
+                detail=detail,
+                position=position,
+            )
+        )
+    PayLine.objects.bulk_create(line_rows, batch_size=BATCH)
+
+
+def run_approve(*, run: PayrollRun, by, reason: str = "") -> PayrollRun:
+    """Approve a calculated run. Another payroll admin than the one who calculated it must
+    approve; warnings need a written reason; the row lock lets only one of two approvals in."""
+    _require_payroll_admin(by)
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != PayrollRun.Status.CALCULATED:
+            raise PayrollError(
+                _("Only a calculated run can be approved; this one is %(status)s.")
+                % {"status": run.get_status_display().lower()}
+            )
+        if run.calculated_by_id == by.pk:
+            raise PayrollError(_("You calculated this run: another payroll admin must approve it."))
+        warned = Payslip.objects.filter(run=run).exclude(warnings=[]).exists()
+        if warned and not reason.strip():
+            raise PayrollError(
+                _("The checks found warnings: write why you approve the run as it is.")
+            )
+        paid_twice = PayLine.objects.filter(payslip__run=run).filter(
+            adjustment__lines__payslip__run__status__in=PayrollRun.FINAL
+        ) | PayLine.objects.filter(payslip__run=run).filter(
+            deferred_part__releases__payslip__run__status__in=PayrollRun.FINAL
+        )
+        if paid_twice.exists():
+            raise PayrollError(
+                _(
+                    "Another run paid some of this run's adjustments or deferred pay since it "
+                    "was calculated: recalculate it first."
+                )
+            )
+        run.status = PayrollRun.Status.APPROVED
+        run.approved_by = by
+        run.approved_at = timezone.now()
+        run.approval_reason = reason.strip()
+        run.save(update_fields=["status", "approved_by", "approved_at", "approval_reason"])
+    return run
+
+
+def run_mark_paid(*, run: PayrollRun, by) -> PayrollRun:
+    _require_payroll_admin(by)
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != PayrollRun.Status.APPROVED:
+            raise PayrollError(_("Only an approved run can be marked paid."))
+        run.status = PayrollRun.Status.PAID
+        run.paid_by = by
+        run.paid_at = timezone.now()
+        run.save(update_fields=["status", "paid_by", "paid_at"])
+    return run
+
+
+def run_delete(*, run: PayrollRun, by) -> None:
+    """A draft or calculated run may be thrown away; an approved one never."""
+    _require_payroll_admin(by)
+    with transaction.atomic():
+        run = _lock_open(run)
+        slips = Payslip.objects.filter(run=run)
+        PayLine.objects.filter(payslip__in=slips).delete()
+        DeferredPart.objects.filter(payslip__in=slips).delete()
+        slips.delete()
+        run.delete()
+
+
+def adjustment_add(
+    *, worker, amount: Decimal, currency: str, reason: str, by, corrects: PayLine | None = None
+) -> Adjustment:
+    """Money for the worker's next run: a correction names the approved line it corrects."""
+    _require_payroll_admin(by)
+    if corrects is not None and not corrects.payslip.run.is_final:
+        raise PayrollError(
+            _("Only a line of an approved run needs a correction; recalculate this run instead.")
+        )
+    if corrects is not None and corrects.payslip.worker_id != worker.pk:
+        raise PayrollError(_("The corrected line is another worker's."))
+    adjustment = Adjustment(
+        worker=worker,
+        amount=amount,
+        currency=currency,
+        reason=reason.strip(),
+        corrects=corrects,
+        created_by=by,
+    )
+    adjustment.full_clean()
+    adjustment.save()
+    return adjustment
+
+
+def version_check(version: SchemeVersion) -> None:
+    """A version already paid is history, and a new one may not start in a month already paid
+    under its scheme: a change never rewrites the past."""
+    if version.pk and version.is_used():
+        raise PayrollError(
+            _("These amounts were paid in an approved run; add a version from a later month.")
+        )
+    last_paid = (
+        PayLine.objects.filter(
+            scheme_version__scheme_id=version.scheme_id,
+            payslip__run__status__in=PayrollRun.FINAL,
+        )
+        .order_by("-payslip__run__period_start")
+        .values_list("payslip__run__period_start", flat=True)
+        .first()
+    )
+    if last_paid and version.effective_from and version.effective_from <= last_paid:
+        raise PayrollError(
+            _("%(month)s is already paid under this scheme; start the version after it.")
+            % {"month": last_paid.strftime("%Y-%m")}
+        )

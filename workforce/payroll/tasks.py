@@ -1,0 +1,30 @@
+from django.tasks import task
+
+
+@task()
+def calculate_run(job_id: str, run_id: int, user_id: int, only_failed: bool) -> None:
+    """Calculate a payroll run in the background, reporting on the job's progress bar."""
+    # Imported here: services enqueues this task, so it imports this module.
+    from django.contrib.auth import get_user_model
+
+    from workforce.core.services import job_running
+
+    from .models import PayrollRun
+    from .services import run_calculate
+
+    run = PayrollRun.objects.get(pk=run_id)
+    by = get_user_model().objects.get(pk=user_id)
+    worker_ids = None
+    if only_failed:
+        worker_ids = list(run.payslips.exclude(error="").values_list("worker_id", flat=True))
+    try:
+        with job_running(job_id) as progress:
+            run_calculate(run=run, by=by, worker_ids=worker_ids, progress=progress)
+    except BaseException:
+        # A failed calculation leaves the run as it was before, ready to try again.
+        PayrollRun.objects.filter(pk=run_id, status=PayrollRun.Status.CALCULATING).update(
+            status=PayrollRun.Status.CALCULATED
+            if run.payslips.exists()
+            else PayrollRun.Status.DRAFT
+        )
+        raise
