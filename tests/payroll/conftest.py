@@ -46,7 +46,8 @@ def shanghai(db):
         region="Shanghai",
         time_zone="Asia/Shanghai",
         currency="CNY",
-        minimum_hourly_wage_amount=Decimal("25.00"),
+        # Below the demo package's 2,200 CNY over about 180 hours, so the check stays quiet.
+        minimum_hourly_wage_amount=Decimal("10.00"),
     )
 
 
@@ -83,8 +84,15 @@ def attend_every_day(worker, month: date, *, late_on=(), absent_on=()) -> None:
 
 
 def salaried_scheme(
-    *, base="1800", bonus="200", allowances=(("Housing", "200"),), tiers=None, currency="CNY",
-    name="Annotator package", effective_from=date(2026, 1, 1), deferrals=(),
+    *,
+    base="1800",
+    bonus="200",
+    allowances=(("Housing", "200"),),
+    tiers=None,
+    currency="CNY",
+    name="Annotator package",
+    effective_from=date(2026, 1, 1),
+    deferrals=(),
 ):
     scheme = PayScheme.objects.create(name=name, kind="salaried", currency=currency)
     version = SchemeVersion.objects.create(
@@ -96,7 +104,9 @@ def salaried_scheme(
     for allowance, amount in allowances:
         Allowance.objects.create(version=version, name=allowance, amount=Decimal(amount))
     for score, amount in tiers or (("60", "800"), ("75", "1400"), ("90", "1800")):
-        PerformanceTier.objects.create(version=version, min_score=Decimal(score), amount=Decimal(amount))
+        PerformanceTier.objects.create(
+            version=version, min_score=Decimal(score), amount=Decimal(amount)
+        )
     for component, percent, months in deferrals:
         Deferral.objects.create(
             version=version, component=component, percent=Decimal(percent), months_after=months
@@ -104,10 +114,14 @@ def salaried_scheme(
     return scheme
 
 
-def piece_scheme(project, *, rate="0.90", currency="CNY", bands=(), item_type="image", name="Images"):
+def piece_scheme(
+    project, *, rate="0.90", currency="CNY", bands=(), item_type="image", name="Images"
+):
     scheme = PayScheme.objects.create(name=name, kind="piece_rate", currency=currency)
     version = SchemeVersion.objects.create(scheme=scheme, effective_from=date(2026, 1, 1))
-    PieceRate.objects.create(version=version, project=project, rate=Decimal(rate), item_type=item_type)
+    PieceRate.objects.create(
+        version=version, project=project, rate=Decimal(rate), item_type=item_type
+    )
     for accuracy, multiplier in bands:
         QualityBand.objects.create(
             version=version, min_accuracy=Decimal(accuracy), multiplier=Decimal(multiplier)
@@ -115,8 +129,17 @@ def piece_scheme(project, *, rate="0.90", currency="CNY", bands=(), item_type="i
     return scheme
 
 
-def hourly_scheme(*, domain=None, project=None, rate="45.00", currency="USD", name="Legal experts",
-                  overtime_after=480, multiplier="1.50", hours_source="timesheets"):
+def hourly_scheme(
+    *,
+    domain=None,
+    project=None,
+    rate="45.00",
+    currency="USD",
+    name="Legal experts",
+    overtime_after=480,
+    multiplier="1.50",
+    hours_source="timesheets",
+):
     scheme = PayScheme.objects.create(name=name, kind="hourly", currency=currency)
     version = SchemeVersion.objects.create(
         scheme=scheme,
@@ -157,7 +180,9 @@ def calculate(by, month=MARCH, **scope):
 
 def lines_of(run, worker) -> list[tuple[str, str, Decimal]]:
     slip = run.payslips.get(worker=worker)
-    return [(line.component, line.currency, line.amount) for line in slip.lines.order_by("position")]
+    return [
+        (line.component, line.currency, line.amount) for line in slip.lines.order_by("position")
+    ]
 
 
 def amount(run, worker, component, currency=None) -> Decimal:
@@ -166,3 +191,21 @@ def amount(run, worker, component, currency=None) -> Decimal:
     if currency:
         lines = lines.filter(currency=currency)
     return sum((line.amount for line in lines), Decimal("0"))
+
+
+def timesheet(worker, project, entries: dict, *, by=None):
+    """Approved timesheet weeks holding `entries` ({date: minutes})."""
+    from workforce.attendance.models import TimesheetEntry, TimesheetWeek
+
+    for day, minutes in sorted(entries.items()):
+        monday = day - timedelta(days=day.weekday())
+        week, _ = TimesheetWeek.objects.get_or_create(
+            worker=worker, starts_on=monday, defaults={"status": TimesheetWeek.Status.APPROVED}
+        )
+        TimesheetEntry.objects.create(
+            week=week,
+            project=project,
+            worked_on=day,
+            minutes=minutes,
+            created_by=by or worker.user,
+        )

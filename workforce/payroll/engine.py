@@ -47,7 +47,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 
 from .models import Component
 from .money import divide
@@ -463,7 +462,15 @@ def _minutes_worked(inputs: Inputs) -> pd.Series:
     return every.groupby(["worker_id", "date"])["minutes"].max().groupby("worker_id").sum()
 
 
+PART_COLUMNS = ["worker_id", "component", "currency", "amount", "percent", "due_on"]
+
+
 def calculate(inputs: Inputs) -> Outcome:
+    if inputs.workers.empty:
+        slips = pd.DataFrame(
+            columns=["worker_id", "minutes_worked", "error", "error_params", "warnings"]
+        )
+        return Outcome(lines=_empty(LINE_COLUMNS), parts=_empty(PART_COLUMNS), payslips=slips)
     period_start = pd.Timestamp(inputs.period_start)
     period_end = pd.Timestamp(inputs.period_end)
     errors: dict[int, tuple[str, dict]] = {}
@@ -554,7 +561,9 @@ def calculate(inputs: Inputs) -> Outcome:
 
 def _sums(lines: pd.DataFrame, key: list[str], name: str) -> pd.DataFrame:
     if lines.empty:
-        return pd.DataFrame({**{k: pd.Series(dtype="object") for k in key}, name: pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {**{k: pd.Series(dtype="object") for k in key}, name: pd.Series(dtype="int64")}
+        )
     return lines.groupby(key)["amount"].sum().astype("int64").rename(name).reset_index()
 
 
@@ -572,9 +581,7 @@ def _concat(frames) -> pd.DataFrame:
 def _held(inputs: Inputs, lines: pd.DataFrame):
     """Held lines (negative) and the ledger parts they create, one per rule and version."""
     if inputs.deferrals.empty or lines.empty:
-        return _empty(LINE_COLUMNS), pd.DataFrame(
-            columns=["worker_id", "component", "currency", "amount", "percent", "due_on"]
-        )
+        return _empty(LINE_COLUMNS), _empty(PART_COLUMNS)
     earned = lines[lines["version_id"].notna()].astype({"version_id": "int64"})
     earned = (
         earned.groupby(["worker_id", "currency", "version_id", "component"])["amount"]
@@ -584,13 +591,14 @@ def _held(inputs: Inputs, lines: pd.DataFrame):
     rules = earned.merge(inputs.deferrals, on=["version_id", "component"])
     rules = rules[rules["amount"] > 0]
     if rules.empty:
-        return _empty(LINE_COLUMNS), pd.DataFrame(
-            columns=["worker_id", "component", "currency", "amount", "percent", "due_on"]
-        )
+        return _empty(LINE_COLUMNS), _empty(PART_COLUMNS)
     rules["held"] = divide(rules["amount"] * rules["percent"], 100 * FACTOR_SCALE)
     rules = rules[rules["held"] > 0]
     start = inputs.period_start
-    due = {m: start + relativedelta(months=int(m)) for m in rules["months_after"].unique()}
+    due = {
+        m: (pd.Timestamp(start) + pd.DateOffset(months=int(m))).date()
+        for m in rules["months_after"].unique()
+    }
     rules["due_on"] = rules["months_after"].map(due)
     parts = rules[
         ["worker_id", "component", "currency", "held", "percent", "due_on", "version_id"]

@@ -4,6 +4,7 @@ the number of workers (about twenty-five, seven of them attendance's)."""
 from datetime import date
 
 import pandas as pd
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 
@@ -39,7 +40,10 @@ def _frame(rows, columns) -> pd.DataFrame:
 def _raw(queryset: QuerySet, columns) -> pd.DataFrame:
     """Rows straight from the cursor: Django's per-value converters cost more than the query on
     hundreds of thousands of rows; pandas converts whole columns instead."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # no worker to read for
+        return pd.DataFrame(columns=columns)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)

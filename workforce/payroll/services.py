@@ -209,10 +209,6 @@ def _write(run: PayrollRun, outcome: engine.Outcome, elsewhere: dict) -> None:
     DeferredPart.objects.bulk_create(part_rows, batch_size=BATCH)
 
     lines = outcome.lines
-    # A held line names the part it created, so the ledger can show which run held what.
-    part_of = {
-        (p.worker_id, p.component, p.currency, p.due_on.isoformat()): p.pk for p in part_rows
-    }
 
     def _int(value):
         return None if pd.isna(value) else int(value)
@@ -231,11 +227,6 @@ def _write(run: PayrollRun, outcome: engine.Outcome, elsewhere: dict) -> None:
         adjustment,
         detail,
     ) in zip(positions, *(lines[c].tolist() for c in engine.LINE_COLUMNS), strict=True):
-        if component == "deferred_held":
-            detail = {
-                **detail,
-                "part_id": part_of.get((worker_id, detail["deferred"], currency, detail["due_on"])),
-            }
         line_rows.append(
             PayLine(
                 payslip_id=slip_of[worker_id],
