@@ -106,7 +106,16 @@ class DeferralInline(VersionChild):
 class VersionForm(forms.ModelForm):
     class Meta:
         model = SchemeVersion
-        fields = "__all__"
+        fields = [
+            "scheme",
+            "effective_from",
+            "base_amount",
+            "attendance_bonus_amount",
+            "hours_source",
+            "overtime_after_minutes",
+            "overtime_multiplier",
+            "note",
+        ]
 
     def clean(self):
         cleaned = super().clean()
