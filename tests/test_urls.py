@@ -58,6 +58,16 @@ def sees_member(denied):
     )
 
 
+def payroll_admins(denied, ok=200):
+    """The payroll admins' pages: runs, their exports, schemes, adjustments, leavers."""
+    return by_role(denied, anonymous=302, payroll_admin=ok, superuser=ok)
+
+
+def sees_pay_of_member(denied):
+    """Pay of a member of the supervisor's team: their lead and the payroll admins see it."""
+    return by_role(denied, anonymous=302, supervisor=200, payroll_admin=200, superuser=200)
+
+
 # label -> (method, kwargs builder, expected status per role). The label is the URL name,
 # with "#case" when one URL is checked for several objects.
 MATRIX = {
@@ -345,6 +355,46 @@ MATRIX = {
         "project",
         by_role(404, anonymous=302, project_manager=200, hr=200, payroll_admin=200, superuser=200),
     ),
+    # Payroll: the runs are the payroll admins' alone (a team lead never sees a review page
+    # or an export); the run is approved, so calculating or deleting it again is refused with
+    # a message and approving it again shows the refusal beside the form.
+    "payroll:home": ("get", None, payroll_admins(403)),
+    "payroll:run-add": ("get", None, payroll_admins(403)),
+    "payroll:run-detail": ("get", "payroll_run", payroll_admins(403)),
+    "payroll:run-calculate": ("post", "payroll_run", payroll_admins(403, ok=302)),
+    "payroll:run-approve": ("post", "payroll_run", payroll_admins(403)),
+    "payroll:run-paid": ("post", "payroll_run", payroll_admins(403, ok=302)),
+    "payroll:run-delete": ("post", "payroll_run", payroll_admins(403, ok=302)),
+    "payroll:run-payslips": ("get", "payroll_run", payroll_admins(403)),
+    "payroll:run-bank-file": ("get", "payroll_bank_file", payroll_admins(403)),
+    "payroll:run-register-xlsx": ("get", "payroll_run", payroll_admins(403)),
+    "payroll:run-register-pdf": ("get", "payroll_run", payroll_admins(403)),
+    "payroll:run-compare": ("get", "payroll_run", payroll_admins(403)),
+    "payroll:run-zip-start": ("post", "payroll_run", payroll_admins(403, ok=302)),
+    # Not made yet.
+    "payroll:run-zip": ("get", "payroll_run", payroll_admins(403, ok=404)),
+    # An approved payslip of a member of the supervisor's team, and of someone outside it.
+    "payroll:payslip-detail": ("get", "payslip_member", sees_pay_of_member(404)),
+    "payroll:payslip-detail#other": ("get", "payslip_other", payroll_admins(404)),
+    "payroll:payslip-pdf": ("get", "payslip_member", sees_pay_of_member(404)),
+    "payroll:payslip-pdf#other": ("get", "payslip_other", payroll_admins(404)),
+    "payroll:my-pay": ("get", None, own_attendance(200)),
+    "payroll:worker-pay": ("get", "payroll_member", sees_pay_of_member(404)),
+    "payroll:worker-pay#other": ("get", "payroll_other", payroll_admins(404)),
+    # (HR has no Worker record: for them this is another worker's pay.)
+    "payroll:worker-pay#own": (
+        "get",
+        "own_worker",
+        by_role(200, anonymous=302, candidate=404, hr=404),
+    ),
+    "payroll:team-pay": (
+        "get",
+        None,
+        by_role(403, anonymous=302, supervisor=200, payroll_admin=200, superuser=200),
+    ),
+    "payroll:leavers": ("get", None, payroll_admins(403)),
+    "payroll:adjustment-add": ("get", None, payroll_admins(403)),
+    "payroll:scheme-list": ("get", None, payroll_admins(403)),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -392,6 +442,55 @@ def objects(make_user):
         **projects,
         **_attendance_objects(admin, team, projects["project"]["pk"]),
         **_work_objects(admin),
+        **_payroll_objects(admin, team),
+    }
+
+
+def _payroll_objects(admin, team):
+    """An approved run for March 2026 (calculated by the admin) paying a member of the
+    supervisor's team and a worker outside it 1,800 CNY each."""
+    from datetime import date
+    from decimal import Decimal
+
+    from workforce.payroll.models import BankAccount, PayLine, PayrollRun, Payslip
+
+    run = PayrollRun.objects.create(
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+        status=PayrollRun.Status.CALCULATED,
+        created_by=admin,
+        calculated_by=admin,
+    )
+    member, other = WorkerFactory(team=team, site=team.site), WorkerFactory()
+    slips = {}
+    for worker in (member, other):
+        slip = Payslip.objects.create(run=run, worker=worker, team=worker.team, site=worker.site)
+        base = {"covered_days": 22, "month_days": 22, "base": 180000}
+        for position, (component, detail) in enumerate(
+            [("base", base), ("gross", {"minutes": 0}), ("net", {})]
+        ):
+            PayLine.objects.create(
+                payslip=slip,
+                component=component,
+                currency="CNY",
+                amount=Decimal("1800.00"),
+                detail=detail,
+                position=position,
+            )
+        BankAccount.objects.create(
+            worker=worker, holder=str(worker.user), account_number="62220001"
+        )
+        slips[worker] = slip
+    run.status = PayrollRun.Status.APPROVED
+    run.approved_by = admin
+    run.save()
+    return {
+        "payroll_run": {"pk": run.pk},
+        "payroll_bank_file": {"pk": run.pk, "currency": "CNY"},
+        "payslip_member": {"pk": slips[member].pk},
+        "payslip_other": {"pk": slips[other].pk},
+        "payroll_member": {"pk": member.pk},
+        "payroll_other": {"pk": other.pk},
     }
 
 
@@ -636,6 +735,7 @@ def _project_url_names(resolver=None, namespace=""):
                 "projects",
                 "attendance",
                 "work",
+                "payroll",
             }:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from exams import queries as exam_queries
 from workforce.attendance import queries as attendance_queries
 from workforce.core.middleware import mfa_setup_pending
+from workforce.payroll import queries as payroll_queries
 from workforce.people import queries as people_queries
 from workforce.people.models import EmploymentType
 from workforce.people.roles import WORKER_ROLES, Role, has_role
@@ -18,6 +19,7 @@ def navigation(request):
     if user is None or not user.is_authenticated or mfa_setup_pending(user):
         return {"nav_items": []}  # links would only lead back to the MFA setup page
     items = [(_("Home"), reverse("core:home"))]
+    worker = people_queries.worker_of(user)
     if has_role(user, *WORKER_ROLES):
         items.append((_("My profile"), reverse("people:my-profile")))
     if has_role(user, *WORKER_ROLES, Role.CANDIDATE):
@@ -31,10 +33,16 @@ def navigation(request):
         items.append((_("Projects"), reverse("projects:project-list")))
     if has_role(user, *WORKER_ROLES):
         items.append((_("Attendance"), reverse("attendance:my-month")))
-        worker = people_queries.worker_of(user)
         if worker is not None and worker.employment_type == EmploymentType.HOURLY:
             items.append((_("Timesheet"), reverse("attendance:timesheet")))
         items.append((_("My work"), reverse("work:my-work")))
+    # Anyone with a Worker record has pay to see, even after leaving (deferred pay still owed).
+    if worker is not None:
+        items.append((_("My pay"), reverse("payroll:my-pay")))
+    if payroll_queries.leads_teams(user):
+        items.append((_("Team pay"), reverse("payroll:team-pay")))
+    if payroll_queries.can_run_payroll(user):
+        items.append((_("Payroll"), reverse("payroll:home")))
     if attendance_queries.can_see_teams(user):
         # The queues, imports and days off are linked from there, to keep this bar short.
         items.append((_("Team attendance"), reverse("attendance:team-list")))

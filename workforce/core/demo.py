@@ -104,6 +104,9 @@ ROLE_ACCOUNTS = [
     ("annotator", Role.ANNOTATOR, Rung.Code.ANNOTATOR, "An", "Chen"),
     ("candidate", Role.CANDIDATE, None, "Carla", "Mendes"),
 ]
+# Accounts added after the roster was numbered: they go last, so no employee number moves.
+# Payroll approval needs a second payroll admin, other than the one who calculated the run.
+LATER_ACCOUNTS = [("audit", Role.PAYROLL_ADMIN, None, "Pauline", "Audit")]
 STAFF_FLAG_ROLES = {Role.HR, Role.PAYROLL_ADMIN, Role.PROJECT_MANAGER}
 
 # 60 workers in all, role accounts included: most annotate, fewer climb each rung.
@@ -193,9 +196,14 @@ def build(progress=None) -> DemoSummary:
     for section in sections:
         section.build(summary=summary, progress=progress)
     progress.advance(_("Demo data ready"))
-    summary.logins = [(f"admin@{DEMO_EMAIL_DOMAIN}", _("Administrator"))] + [
-        (f"{key}@{DEMO_EMAIL_DOMAIN}", role.label) for key, role, *_rest in ROLE_ACCOUNTS
-    ]
+    summary.logins = [(f"admin@{DEMO_EMAIL_DOMAIN}", _("Administrator"))]
+    for key, role, *_rest in ROLE_ACCOUNTS:
+        summary.logins.append((f"{key}@{DEMO_EMAIL_DOMAIN}", role.label))
+        summary.logins += [
+            (f"{later}@{DEMO_EMAIL_DOMAIN}", role.label)
+            for later, later_role, *_more in LATER_ACCOUNTS
+            if later_role == role
+        ]
     return summary
 
 
@@ -203,6 +211,7 @@ def _app_sections():
     from exams import demo as exams_demo
     from training import demo as training_demo
     from workforce.attendance import demo as attendance_demo
+    from workforce.payroll import demo as payroll_demo
     from workforce.projects import demo as projects_demo
     from workforce.recruitment import demo as recruitment_demo
     from workforce.work import demo as work_demo
@@ -214,6 +223,7 @@ def _app_sections():
         projects_demo,
         attendance_demo,
         work_demo,
+        payroll_demo,
     ]
 
 
@@ -296,6 +306,18 @@ def _roster() -> list[dict]:
                 "prefix": prefix,
                 "leads": team_name,
                 "seed": rng.random(),
+            }
+        )
+    for key, role, rung, first, last in LATER_ACCOUNTS:
+        roster.append(
+            {
+                "email": f"{key}@{DEMO_EMAIL_DOMAIN}",
+                "first": first,
+                "last": last,
+                "role": role,
+                "rung": rung,
+                "prefix": "SH",
+                "leads": None,
             }
         )
     for number, spec in enumerate(roster, start=1):

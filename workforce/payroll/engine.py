@@ -167,17 +167,16 @@ def _plain(value):
     return value
 
 
-def _coverage(days: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
-    """Each day of the month crossed with the assignments that cover it."""
-    covered = days.merge(assignments, on="worker_id")
-    ends = covered["ends_on"].fillna(pd.Timestamp.max.normalize())
-    return covered[(covered["date"] >= covered["starts_on"]) & (covered["date"] <= ends)]
-
-
-def _within(rows: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+def _covered(rows: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+    """Rows (days, work, hours) crossed with the assignments whose dates cover them; a row
+    covered twice by the same scheme (two assignments that overlap) counts once."""
+    columns = list(rows.columns)
     rows = rows.merge(assignments, on="worker_id")
     ends = rows["ends_on"].fillna(pd.Timestamp.max.normalize())
-    return rows[(rows["date"] >= rows["starts_on"]) & (rows["date"] <= ends)]
+    rows = rows[(rows["date"] >= rows["starts_on"]) & (rows["date"] <= ends)]
+    if assignments.duplicated(["worker_id", "scheme_id"]).any():
+        rows = rows.drop_duplicates([*columns, "scheme_id"])
+    return rows
 
 
 def _highest_reached(rows: pd.DataFrame, steps: pd.DataFrame, value: str, floor: str, key: str):
@@ -204,7 +203,7 @@ def _salaried(inputs: Inputs, assignments: pd.DataFrame, days: pd.DataFrame, err
         errors[int(worker_id)] = ("no_workdays", {})
     salaried = salaried[salaried["month_days"].fillna(0) > 0]
 
-    covered = _coverage(days, salaried[["worker_id", "scheme_id", "starts_on", "ends_on"]])
+    covered = _covered(days, salaried[["worker_id", "scheme_id", "starts_on", "ends_on"]])
     covered = covered[covered["employed"] & covered["scheduled"]]
     covered = covered.assign(
         unpaid_halves=covered["status"].map(UNPAID_HALVES).fillna(0).astype("int64"),
@@ -215,6 +214,8 @@ def _salaried(inputs: Inputs, assignments: pd.DataFrame, days: pd.DataFrame, err
         unpaid_halves=("unpaid_halves", "sum"),
         imperfect_days=("imperfect", "sum"),
     )
+    # A scheme held through two assignments in the month is paid once, over both's days.
+    salaried = salaried.drop_duplicates(["worker_id", "scheme_id"])
     rows = salaried.merge(per, left_on=["worker_id", "scheme_id"], right_index=True, how="left")
     rows[["covered_days", "unpaid_halves", "imperfect_days"]] = (
         rows[["covered_days", "unpaid_halves", "imperfect_days"]].fillna(0).astype("int64")
@@ -309,7 +310,7 @@ def _piece(inputs: Inputs, assignments: pd.DataFrame):
     piece = assignments[assignments["kind"] == "piece_rate"]
     if piece.empty or inputs.work.empty:
         return []
-    work = _within(
+    work = _covered(
         inputs.work,
         piece[["worker_id", "scheme_id", "version_id", "currency", "starts_on", "ends_on"]],
     )
@@ -320,13 +321,12 @@ def _piece(inputs: Inputs, assignments: pd.DataFrame):
         work.groupby(
             ["worker_id", "scheme_id", "version_id", "currency", "project_id", "rate", "item_type"]
         )
-        .agg(
-            items=("items_accepted", "sum"),
-            gold_seen=("gold_seen", "sum"),
-            gold_correct=("gold_correct", "sum"),
-        )
+        .agg(items=("items_accepted", "sum"))
         .reset_index()
     )
+    # The band is the month's accuracy on the project, whichever scheme paid each day.
+    gold = inputs.work.groupby(["worker_id", "project_id"])[["gold_seen", "gold_correct"]].sum()
+    rows = rows.merge(gold, left_on=["worker_id", "project_id"], right_index=True, how="left")
     # Accuracy in hundredths of a percent, floored, so "reached 97%" compares exactly.
     has_gold = rows["gold_seen"] > 0
     rows["accuracy"] = np.where(
@@ -362,7 +362,7 @@ def _hourly(inputs: Inputs, assignments: pd.DataFrame, errors: dict):
         rows = frame[["worker_id", "project_id", "date", column]].rename(
             columns={column: "minutes"}
         )
-        sources.append(_within(rows[rows["minutes"] > 0], chosen[keep]))
+        sources.append(_covered(rows[rows["minutes"] > 0], chosen[keep]))
     if not sources:
         return []
     rows = pd.concat(sources, ignore_index=True)
@@ -555,7 +555,7 @@ def calculate(inputs: Inputs) -> Outcome:
     payslips["minutes_worked"] = payslips["worker_id"].map(minutes).fillna(0).astype("int64")
     payslips["error"] = payslips["worker_id"].map(lambda w: errors.get(w, ("", {}))[0])
     payslips["error_params"] = payslips["worker_id"].map(lambda w: errors.get(w, ("", {}))[1])
-    payslips["warnings"] = _warnings(inputs, totals, assignments, payslips, failed)
+    payslips["warnings"] = _warnings(inputs, totals, assignments, payslips, failed, lines)
     return Outcome(lines=every, parts=parts, payslips=payslips, errors=errors)
 
 
@@ -608,7 +608,7 @@ def _held(inputs: Inputs, lines: pd.DataFrame):
     return held_lines, parts.reset_index(drop=True)
 
 
-def _warnings(inputs, totals, assignments, payslips, failed) -> list[list[dict]]:
+def _warnings(inputs, totals, assignments, payslips, failed, lines) -> list[list[dict]]:
     found: dict[int, list[dict]] = {}
 
     def add(worker_ids, code, params_list):
@@ -636,16 +636,18 @@ def _warnings(inputs, totals, assignments, payslips, failed) -> list[list[dict]]
 
     kinds = assignments.groupby("worker_id")["kind"].agg(set)
     recorded = set(inputs.days.loc[inputs.days["minutes_worked"] > 0, "worker_id"])
-    working = set(inputs.work["worker_id"]) if not inputs.work.empty else set()
-    timesheeted = set(inputs.timesheets["worker_id"]) if not inputs.timesheets.empty else set()
+    # Work or hours recorded but not paid (no approved timesheet, no rate) warn as well.
+    paid = lines.groupby("component")["worker_id"].agg(set) if not lines.empty else {}
+    piece_paid = paid.get(Component.PIECE, set())
+    hours_paid = paid.get(Component.HOURLY, set())
     for worker_id, held in kinds.items():
         if worker_id in failed:
             continue
         if "salaried" in held and worker_id not in recorded:
             add([worker_id], "no_attendance", [{}])
-        if "piece_rate" in held and worker_id not in working:
+        if "piece_rate" in held and worker_id not in piece_paid:
             add([worker_id], "no_work", [{}])
-        if "hourly" in held and worker_id not in working | timesheeted:
+        if "hourly" in held and worker_id not in hours_paid:
             add([worker_id], "no_hours", [{}])
 
     if not inputs.previous.empty:

@@ -617,8 +617,9 @@ class Payslip(ChildOfRun):
         "people.Worker", on_delete=models.PROTECT, related_name="payslips", verbose_name=_("worker")
     )
     # Where the worker stood when the run was calculated: the register groups by these.
+    # PROTECT: deleting a team must not rewrite the payslips of an approved run.
     team = models.ForeignKey(
-        "people.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "people.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     site = models.ForeignKey("people.Site", on_delete=models.PROTECT, related_name="+")
     minutes_worked = models.PositiveIntegerField(_("minutes worked"), default=0)

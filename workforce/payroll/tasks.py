@@ -28,3 +28,19 @@ def calculate_run(job_id: str, run_id: int, user_id: int, only_failed: bool) -> 
             else PayrollRun.Status.DRAFT
         )
         raise
+
+
+@task()
+def render_payslips(job_id: str, run_id: int) -> None:
+    """Make a run's payslips as one ZIP of PDFs, in parallel processes, on a progress bar."""
+    from workforce.core.models import Job
+    from workforce.core.services import job_running
+
+    from .models import PayrollRun
+    from .payslips import payslips_zip_make, payslips_zip_url
+
+    run = PayrollRun.objects.get(pk=run_id)
+    with job_running(job_id) as progress:
+        payslips_zip_make(run=run, progress=progress)
+        # Set before job_running marks the job done, so the page never sees done without a link.
+        Job.objects.filter(pk=job_id).update(result_url=payslips_zip_url(run))
