@@ -350,4 +350,9 @@ def test_rendering_a_runs_payslips_takes_the_same_queries_for_any_number_of_work
             for slip in slips
             if not slip.error
         ]
-    assert len(htmls) == 2 and all("Net pay" in html for html in htmls)
+    # Each in its worker's language: James reads English, Wang Chinese.
+    assert len(htmls) == 2
+    assert sorted(("Net pay" in html, "实发工资" in html) for html in htmls) == [
+        (False, True),
+        (True, False),
+    ]

@@ -232,10 +232,11 @@ SCHEMES = [
         "Lisbon domain experts (hourly)",
         HOURLY,
         "EUR",
-        "Contractors in Lisbon, paid by the hour on approved timesheets at their domain's "
-        "rate; overtime after 8 hours a day.",
+        "Contractors in Lisbon, paid by the hour for the active time the annotation tool "
+        "measures, at their domain's rate; overtime after 8 hours a day.",
         Version(
             hourly_rates=(("law", "30.00"), ("medicine", "28.00"), ("music", "20.00")),
+            hours_source=SchemeVersion.HoursSource.ACTIVE_MINUTES,
             note="Rates for 2026.",
         ),
     ),

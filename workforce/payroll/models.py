@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from workforce.core.storage import private_storage
@@ -36,7 +37,8 @@ class PayrollError(Exception):
 
 class Component(models.TextChoices):
     BASE = "base", _("Base pay")
-    ALLOWANCE = "allowance", _("Allowance")
+    # A context: the leave pages' "Allowance" is a number of days, not money.
+    ALLOWANCE = "allowance", pgettext_lazy("pay component", "Allowance")
     ATTENDANCE_BONUS = "attendance_bonus", _("Attendance bonus")
     PERFORMANCE = "performance", _("Performance pay")
     PIECE = "piece", _("Piece earnings")
@@ -334,7 +336,8 @@ class HourlyRate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project or self.domain or _('any work')} · {self.rate}"
+        target = self.project or self.domain or _("any work")
+        return f"{target} · {self.rate}"
 
 
 class Deferral(models.Model):
