@@ -609,7 +609,12 @@ class ChildOfRun(models.Model):
         return super().delete(*args, **kwargs)
 
     def _run_status(self) -> str | None:
-        raise NotImplementedError
+        """The status of the run the row belongs to, read afresh (a payslip's child by default)."""
+        return (
+            PayrollRun.objects.filter(payslips__pk=self.payslip_id)
+            .values_list("status", flat=True)
+            .first()
+        )
 
 
 class Payslip(ChildOfRun):
@@ -685,13 +690,6 @@ class PayLine(ChildOfRun):
     def __str__(self):
         return f"{self.get_component_display()} {self.amount} {self.currency}"
 
-    def _run_status(self):
-        return (
-            PayrollRun.objects.filter(payslips__pk=self.payslip_id)
-            .values_list("status", flat=True)
-            .first()
-        )
-
 
 class DeferredPartQuerySet(FinalRowsQuerySet):
     run_path = "payslip__run"
@@ -730,13 +728,6 @@ class DeferredPart(ChildOfRun):
 
     def __str__(self):
         return f"{self.worker} · {self.amount} {self.currency} · {self.due_on}"
-
-    def _run_status(self):
-        return (
-            PayrollRun.objects.filter(payslips__pk=self.payslip_id)
-            .values_list("status", flat=True)
-            .first()
-        )
 
 
 class Adjustment(models.Model):

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 from workforce.core.models import Job
 from workforce.core.services import JobProgress, job_start
 
-from . import pdf, queries
+from . import engine, pdf, queries
 from .models import (
     Component,
     DeferredPart,
@@ -46,8 +46,10 @@ from .models import (
 )
 from .money import MINOR, from_minor
 
-RATE_SCALE = Decimal(10_000)  # piece rates in `detail`
-FACTOR_SCALE = Decimal(100)  # multipliers, percentages and score tiers in `detail`
+# The engine's scales, as Decimals for the words: piece rates, then multipliers, percentages
+# and score tiers in `detail`.
+RATE_SCALE = Decimal(engine.RATE_SCALE)
+FACTOR_SCALE = Decimal(engine.FACTOR_SCALE)
 # A job left running this long is taken for dead (its worker was killed), so a new one may start.
 STALE_JOB = timedelta(hours=1)
 CHUNK_MAX = 25  # payslips per round trip to a PDF process
