@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from tests.conftest import restore_migration_data
 from workforce.payroll import services
 from workforce.payroll.models import PayrollError, PayrollRun
 
@@ -14,6 +15,12 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def rungs_and_roles(transactional_db):
+    """A transactional test flushes what the migrations made (rungs, groups); put it back."""
+    restore_migration_data()
 
 
 def test_two_approvals_at_once_cannot_both_win(worker, make_user):
