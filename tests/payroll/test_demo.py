@@ -1,5 +1,5 @@
-"""The payroll part of the demo, as a payroll admin finds it: last month's run approved by a
-second admin and paid, this month's calculated and waiting, every kind of scheme in the three
+"""The payroll part of the demo, as a payroll admin finds it: the month before last's run
+approved by a second admin and paid, last month's calculated and waiting, every kind of scheme in the three
 currencies, deferred pay held and released, the checks' findings, an adjustment, a leaver
 owed deferred pay, bank accounts, and nothing created twice.
 
@@ -75,16 +75,16 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def months():
-    this_month = first_of_month(timezone.localdate())
-    return first_of_month(this_month - timedelta(days=1)), this_month
+    open_month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
+    return first_of_month(open_month - timedelta(days=1)), open_month
 
 
 @pytest.fixture
 def runs(built, months):
-    last_month, this_month = months
+    paid_month, open_month = months
     return (
-        PayrollRun.objects.get(period_start=last_month, site=None, team=None),
-        PayrollRun.objects.get(period_start=this_month, site=None, team=None),
+        PayrollRun.objects.get(period_start=paid_month, site=None, team=None),
+        PayrollRun.objects.get(period_start=open_month, site=None, team=None),
     )
 
 
@@ -178,12 +178,12 @@ def test_the_shanghai_annotator_package_reaches_about_4000_cny(runs):
 
 def test_performance_pay_is_held_last_month_and_half_released_this_month(runs, months):
     paid, waiting = runs
-    last_month, this_month = months
+    paid_month, open_month = months
     held = DeferredPart.objects.filter(payslip__run=paid)
-    assert held.filter(due_on=this_month).exists()
-    six_months = held.exclude(due_on=this_month)
+    assert held.filter(due_on=open_month).exists()
+    six_months = held.exclude(due_on=open_month)
     assert six_months.exists()
-    assert set(six_months.values_list("due_on", flat=True)) == {_six_months_after(last_month)}
+    assert set(six_months.values_list("due_on", flat=True)) == {_six_months_after(paid_month)}
     released = PayLine.objects.filter(payslip__run=waiting, component=Component.DEFERRED_RELEASED)
     assert released.exists()
     assert {line.deferred_part.payslip.run_id for line in released} == {paid.pk}
@@ -206,7 +206,7 @@ def test_the_checks_flag_underpaid_hours_and_a_worker_without_a_scheme(runs):
             if w["code"] == "below_minimum_wage"
         ]
         assert all(p["effective"] < p["minimum"] for p in below)
-    # This month shows a worker whose pay moved from last month.
+    # The open month shows a worker whose pay moved from the month before.
     assert "pay_moved" in _codes(runs[1])
 
 
@@ -227,16 +227,16 @@ def test_an_adjustment_corrects_last_month_and_this_month_pays_it(runs):
 
 def test_a_leaver_this_month_is_still_owed_last_months_deferred_pay(runs, months):
     paid, waiting = runs
-    last_month, this_month = months
+    paid_month, open_month = months
     leavers = list(queries.leavers_owed())
     assert [w.user.email for w in leavers] == [payroll_demo.LEAVER_EMAIL]
     leaver = leavers[0]
-    assert this_month <= leaver.left_on <= timezone.localdate()
+    assert open_month <= leaver.left_on <= timezone.localdate()
     assert {part.payslip.run_id for part in leaver.owed} == {paid.pk}
     assert {(part.component, part.due_on) for part in leaver.owed} == {
-        ("attendance_bonus", _six_months_after(last_month))
+        ("attendance_bonus", _six_months_after(paid_month))
     }
-    # Paid this month up to the day she left, and no scheme runs on past it.
+    # Paid in the open month up to the day she left, and no scheme runs on past it.
     base = waiting.payslips.get(worker=leaver).lines.get(component=Component.BASE)
     assert base.detail["covered_days"] <= base.detail["month_days"]
     assert not SchemeAssignment.objects.filter(worker=leaver, ends_on__isnull=True).exists()
@@ -244,10 +244,10 @@ def test_a_leaver_this_month_is_still_owed_last_months_deferred_pay(runs, months
 
 def test_the_lisbon_package_was_raised_this_month(runs, months):
     _paid, waiting = runs
-    _last_month, this_month = months
+    _last_month, open_month = months
     scheme = PayScheme.objects.get(name="Lisbon annotator package")
     versions = list(scheme.versions.order_by("effective_from"))
-    assert [v.effective_from for v in versions] == [payroll_demo.SCHEMES_FROM, this_month]
+    assert [v.effective_from for v in versions] == [payroll_demo.SCHEMES_FROM, open_month]
     assert versions[1].base_amount > versions[0].base_amount
     bases = PayLine.objects.filter(
         payslip__run=waiting, component=Component.BASE, scheme_version__scheme=scheme
@@ -262,7 +262,7 @@ def test_a_salaried_annotator_also_holds_piece_rates(built):
     held = set(
         SchemeAssignment.objects.filter(worker=worker).values_list("scheme__kind", "scheme__name")
     )
-    assert held == {("salaried", "Shanghai annotator package"), ("piece_rate", scheme_name)}
+    assert held == {("salaried", "Lisbon annotator package"), ("piece_rate", scheme_name)}
     components = PayLine.objects.filter(payslip__worker=worker).values_list("component", flat=True)
     assert {"base", "piece"} <= set(components)
 

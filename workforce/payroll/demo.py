@@ -10,20 +10,20 @@ What a payroll admin (payroll@example.com) would have set up and run by now:
   allowance, raised from the current month (a second version); bigger packages for inspectors
   and trainers and for supervisors and project managers; hourly rates by domain for the
   contractors (New York in USD: legal 45, medicine 40, music 25 an hour; Lisbon in EUR),
-  overtime after 8 hours a day at x1.5; piece rates in CNY with quality bands: 0.90 an
-  accepted rating on the music project (its pay terms), and a per-clause bonus that one
-  salaried Shanghai annotator earns on the legal project on top of her package.
+  overtime after 8 hours a day at x1.5; piece rates with quality bands: 0.90 CNY an
+  accepted rating on the music project (its pay terms), and a per-clause bonus in EUR that
+  one salaried Lisbon annotator earns on the legal project on top of her package.
 - Every worker holds the scheme of their site, employment type and rung; contractors on a
   project paid per item hold its piece rates too. One Lisbon contractor has no scheme yet, so
   the runs show a worker they could not pay; one newcomer has no bank account yet, so the bank
   file flags them.
-- Last month's run for everyone, calculated by payroll@example.com, approved over its warnings
+- The month before last's run for everyone, calculated by payroll@example.com, approved over its warnings
   with a reason by the second payroll admin (audit@example.com) and paid; then an adjustment
   correcting one of its lines (an attendance bonus lost to a late mark the supervisor later
-  withdrew). This month's run is calculated and waits for review: it pays the adjustment,
-  releases last month's one-month halves of performance pay, and pays pro rata a Shanghai
-  annotator who left this month, still owed the half of last month's attendance bonus held
-  for six months (the leavers page).
+  withdrew). Last month's run is calculated and waits for review: it pays the adjustment,
+  releases the month before's one-month halves of performance pay, and pays pro rata a
+  Shanghai annotator who left in it, still owed the half of the month before's attendance
+  bonus held for six months (the leavers page).
 
 The Shanghai annotator package pays under the site's minimum hourly wage (25 CNY) for the
 hours its annotators clock, so the checks flag each of them: the figures are the trade's, the
@@ -79,10 +79,11 @@ LEGAL = "Contract clause review"
 # (no scheme: an error on the payslip), and a newcomer who has not given bank details.
 NO_SCHEME_EMAIL = f"miguel.santos.043@{DEMO_EMAIL_DOMAIN}"
 NO_BANK_EMAIL = f"tiago.costa.040@{DEMO_EMAIL_DOMAIN}"
-# A salaried Shanghai annotator paid per clause on the legal project on top of her package.
-EXTRA_PIECE = (f"yan.zhou.018@{DEMO_EMAIL_DOMAIN}", "LexModel clause bonus (piece rate)")
-# The Shanghai annotator who stopped coming three weeks ago (attendance's demo suspends her)
-# leaves this month, owed the half of last month's attendance bonus held for six months. She
+# A salaried Lisbon annotator paid per clause on the legal project on top of her package: on
+# it since the work sample's first day, so both demo months pay her clauses.
+EXTRA_PIECE = (f"marta.martins.013@{DEMO_EMAIL_DOMAIN}", "LexModel clause bonus (piece rate)")
+# The Shanghai annotator who stopped coming (attendance's demo suspends her) leaves in the
+# open month, owed the half of the month before's attendance bonus held for six months. She
 # is in none of the other demos' pools of active workers, so her leaving changes none of them.
 LEAVER_EMAIL = f"yu.huang.021@{DEMO_EMAIL_DOMAIN}"
 LEAVER_NOTICE_DAYS = 7
@@ -251,10 +252,10 @@ SCHEMES = [
     Scheme(
         "LexModel clause bonus (piece rate)",
         PIECE,
-        "CNY",
+        "EUR",
         "Per accepted clause on the legal project, for salaried annotators who take it on "
         "besides their own work.",
-        Version(piece_rates=((LEGAL, "clause", "1.20"),), bands=BANDS, note="Rates for 2026."),
+        Version(piece_rates=((LEGAL, "clause", "0.15"),), bands=BANDS, note="Rates for 2026."),
     ),
 ]
 
@@ -289,37 +290,39 @@ BANKS = {
 }
 CN_CARD_PREFIX = {"ICBC": "622202", "CCB": "621700", "BOC": "621661"}
 
-PROGRESS_STEPS = 4  # schemes and who holds them, accounts and the leaver, last month, this month
+PROGRESS_STEPS = 4  # schemes and who holds them, accounts and the leaver, the two months
 
 
 def build(*, summary, progress) -> None:
-    """Schemes and their holders, bank accounts, a leaver, last month's run approved and paid
-    with an adjustment after it, and this month's run waiting for review."""
+    """Schemes and their holders, bank accounts, a leaver, the month before last's run
+    approved and paid with an adjustment after it, and last month's run waiting for review."""
     payroll = User.objects.filter(email=PAYROLL_EMAIL).first()
     audit = User.objects.filter(email=AUDIT_EMAIL).first()
     if payroll is None or audit is None or not Worker.objects.exists():
         for _step in range(PROGRESS_STEPS):
             progress.advance(_("Payroll: no demo workers or payroll admins, skipped"))
         return
-    today = timezone.localdate()
-    this_month = first_of_month(today)
-    last_month = first_of_month(this_month - timedelta(days=1))
+    # A month is paid once it is over: the run waiting for review is last month's, and the
+    # one approved and paid is the month before's, whatever day of the month the demo is built.
+    open_month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
+    paid_month = first_of_month(open_month - timedelta(days=1))
+    month_end = first_of_month(timezone.localdate()) - timedelta(days=1)
     with transaction.atomic():
-        schemes = _schemes(payroll, this_month, summary)
+        schemes = _schemes(payroll, open_month, summary)
         _assignments(schemes, summary)
     progress.advance(_("Payroll: pay schemes and who holds them"))
     with transaction.atomic():
         _bank_accounts(summary)
-        _leaver(this_month, today, summary)
+        _leaver(open_month, month_end, summary)
     progress.advance(_("Payroll: bank accounts and a leaver"))
     with transaction.atomic():
-        paid = _last_month(last_month, payroll, audit, summary)
+        paid = _last_month(paid_month, payroll, audit, summary)
         if paid is not None:
             _adjustment(paid, payroll, summary)
-    progress.advance(_("Payroll: last month's run, approved and paid"))
+    progress.advance(_("Payroll: the month before last's run, approved and paid"))
     with transaction.atomic():
-        _calculated(this_month, payroll, summary)
-    progress.advance(_("Payroll: this month's run, waiting for review"))
+        _calculated(open_month, payroll, summary)
+    progress.advance(_("Payroll: last month's run, waiting for review"))
 
 
 def _add(summary, kind: str, count: int) -> None:
@@ -329,7 +332,7 @@ def _add(summary, kind: str, count: int) -> None:
 # --- schemes ------------------------------------------------------------------------------
 
 
-def _schemes(payroll: User, this_month: date, summary) -> dict[str, PayScheme]:
+def _schemes(payroll: User, open_month: date, summary) -> dict[str, PayScheme]:
     domains = {d.slug: d for d in Domain.objects.all()}
     projects = {p.name: p for p in Project.objects.all()}
     schemes = {}
@@ -347,11 +350,11 @@ def _schemes(payroll: User, this_month: date, summary) -> dict[str, PayScheme]:
         if created:
             _version(scheme, SCHEMES_FROM, spec.version, payroll, domains, projects, summary)
         # The raise comes once, from the month the demo is first built in.
-        if spec.raise_ and this_month > SCHEMES_FROM:
+        if spec.raise_ and open_month > SCHEMES_FROM:
             has_raise = scheme.versions.filter(effective_from__gt=SCHEMES_FROM).exists()
             summary.count("scheme versions", False)
             if not has_raise:
-                _version(scheme, this_month, spec.raise_, payroll, domains, projects, summary)
+                _version(scheme, open_month, spec.raise_, payroll, domains, projects, summary)
     return schemes
 
 
@@ -402,7 +405,7 @@ def _version(scheme, month, spec: Version, payroll, domains, projects, summary) 
 def _assignments(schemes: dict[str, PayScheme], summary) -> None:
     """Each worker still on the books holds their site's scheme for their employment type and
     rung, from their hire (or the schemes' start); contractors on a project paid per item, and
-    the Shanghai annotator with the clause bonus, hold piece rates from their first day on it."""
+    the Lisbon annotator with the clause bonus, hold piece rates from their first day on it."""
     workers = (
         Worker.objects.exclude(status=Worker.Status.LEFT)
         .exclude(user__email=NO_SCHEME_EMAIL)
@@ -515,15 +518,16 @@ def _iban_pt(bank: str, branch: str, account: str) -> str:
     return f"PT{check:02d}{nib}"
 
 
-def _leaver(this_month: date, today: date, summary) -> None:
-    """The suspended annotator leaves a week ago (or on the month's first day, whichever is
-    later), and her schemes end with her."""
+def _leaver(open_month: date, month_end: date, summary) -> None:
+    """The suspended annotator leaves a week before the open month's end (or on its first day,
+    whichever is later), and her schemes end with her."""
     worker = Worker.objects.filter(user__email=LEAVER_EMAIL).first()
     summary.count("leavers", False)
     if worker is None or worker.status == Worker.Status.LEFT:
         return
     left_on = min(
-        max(today - timedelta(days=LEAVER_NOTICE_DAYS), this_month, worker.hired_on), today
+        max(month_end - timedelta(days=LEAVER_NOTICE_DAYS), open_month, worker.hired_on),
+        month_end,
     )
     worker.status = Worker.Status.LEFT
     worker.left_on = left_on
