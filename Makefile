@@ -32,10 +32,11 @@ setup: $(STAMP)
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	@echo "Serving on http://127.0.0.1:8000 with a task worker beside it (Ctrl-C stops both)."
+	@echo "Serving on http://127.0.0.1:8000 with a task worker and the nightly scheduler beside it (Ctrl-C stops all three)."
 	@export TASKS_BACKEND=database; \
 	$(MANAGE) db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) crontask --no-heartbeat & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: setup

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "workforce.attendance",
     "workforce.work",
     "workforce.payroll",
+    "careers",
     "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_tasks_db",
+    "crontask",
 ]
 
 VAR_DIR = BASE_DIR / "var"

@@ -19,6 +19,7 @@ class Job(models.Model):
         WORK_IMPORT = "work_import", _("Import work from an annotation tool")
         PAYROLL_RUN = "payroll_run", _("Calculate a payroll run")
         PAYSLIPS = "payslips", _("Make a run's payslips")
+        CAREER_EVALUATION = "career_evaluation", _("Evaluate everyone for promotion")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -5,12 +5,13 @@ Nothing here changes an approved run: the models refuse too, whoever calls them.
 """
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pandas as pd
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import Q, Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from workforce.core.models import Job
@@ -19,12 +20,15 @@ from workforce.people.roles import Role, has_role
 
 from . import engine, inputs
 from .models import (
+    EARNINGS,
     Adjustment,
+    Component,
     DeferredPart,
     PayLine,
     PayrollError,
     PayrollRun,
     Payslip,
+    SchemeAssignment,
     SchemeVersion,
     first_of_month,
 )
@@ -240,13 +244,21 @@ def _ids(column: pd.Series) -> list[int | None]:
 
 
 def _insert(model, columns: list[str], rows) -> None:  # columns as named in the table
-    """Rows written as multi-row INSERTs of ROWS_AN_INSERT rows: building tens of thousands of
-    model instances for bulk_create took most of a 10,000-worker run's time. The values are
+    """Rows written with COPY on PostgreSQL, elsewhere as multi-row INSERTs of ROWS_AN_INSERT
+    rows: building tens of thousands of model instances for bulk_create took most of a
+    10,000-worker run's time. The values are
     already what the columns hold (Decimals, JSON made by the backend's own adapter)."""
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
+    table = "{} ({})".format(
         quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
     )
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one statement: four times faster than INSERTs there.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    head = f"INSERT INTO {table} VALUES "
     one = "({})".format(", ".join(["%s"] * len(columns)))
     rows = list(rows)
     with connection.cursor() as cursor:
@@ -363,3 +375,79 @@ def version_check(version: SchemeVersion) -> None:
             _("%(month)s is already paid under this scheme; start the version after it.")
             % {"month": last_paid.strftime("%Y-%m")}
         )
+
+
+def back_pay_add(*, worker, since: date, reason: str, by) -> list[Adjustment]:
+    """Back pay after a change of scheme dated into months already paid (a back-dated
+    promotion): each approved month from `since` is calculated again with the schemes as they
+    stand now, and what the worker should have earned beyond what they were paid becomes an
+    adjustment, per month and currency, for their next run.
+
+    Only earnings are compared (base to unpaid absence): deferred parts and earlier
+    adjustments move money between months and are not earned again. The caller holds the
+    transaction that changed the schemes, so both land or neither does. Anyone who may change a
+    worker's pay scheme may call this; a payroll admin still approves the run that pays it.
+    """
+    earned = [c.value for c in EARNINGS if c != Component.ADJUSTMENT]
+    paid = (
+        PayLine.objects.filter(
+            payslip__worker=worker,
+            payslip__run__status__in=PayrollRun.FINAL,
+            payslip__run__period_end__gte=since,
+            component__in=earned,
+        )
+        .values_list("payslip__run__period_start", "currency")
+        .annotate(total=Sum("amount"))
+    )
+    paid_by_month: dict[date, dict[str, Decimal]] = {}
+    for month, currency, total in paid:
+        paid_by_month.setdefault(month, {})[currency] = total
+    added = []
+    for month in sorted(paid_by_month):
+        period = PayrollRun(period_start=month, period_end=_month_end(month))
+        again = engine.calculate(inputs.read(period, [worker.pk])).lines
+        again = again[again["component"].isin(earned)]
+        owed = {c: from_minor(int(m)) for c, m in again.groupby("currency")["amount"].sum().items()}
+        for currency in sorted(set(owed) | set(paid_by_month[month])):
+            difference = owed.get(currency, Decimal(0)) - paid_by_month[month].get(currency, 0)
+            if difference:
+                adjustment = Adjustment(
+                    worker=worker,
+                    currency=currency,
+                    amount=difference,
+                    reason=_("%(reason)s: back pay for %(month)s")
+                    % {"reason": reason, "month": formats.date_format(month, "YEAR_MONTH_FORMAT")},
+                    created_by=by,
+                )
+                adjustment.full_clean()
+                adjustment.save()
+                added.append(adjustment)
+    return added
+
+
+def scheme_change(*, worker, scheme, starts_on: date, replacing) -> SchemeAssignment:
+    """Put the worker on `scheme` from `starts_on`, ending the day before their assignments to
+    the schemes in `replacing` (a promotion's old rung scheme). Other schemes, such as piece
+    rates on an extra project, go on. An assignment that starts on or after the new one is a
+    plan the change overrides, and is refused rather than silently rewritten."""
+    with transaction.atomic():
+        ending = (
+            SchemeAssignment.objects.select_for_update()
+            .filter(worker=worker, scheme__in=replacing)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        )
+        for assignment in ending:
+            if assignment.starts_on >= starts_on:
+                raise PayrollError(
+                    _("%(scheme)s already starts on %(day)s: change that assignment first.")
+                    % {
+                        "scheme": assignment.scheme.name,
+                        "day": formats.date_format(assignment.starts_on),
+                    }
+                )
+            assignment.ends_on = starts_on - timedelta(days=1)
+            assignment.save(update_fields=["ends_on"])
+        assignment = SchemeAssignment(worker=worker, scheme=scheme, starts_on=starts_on)
+        assignment.full_clean()
+        assignment.save()
+    return assignment
