@@ -193,6 +193,9 @@ TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
 if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# `manage.py crontask` enqueues scheduled tasks; with Redis it holds a lock so that only one
+# scheduler fires them, however many are started.
+CRONTASK = {"REDIS_URL": env("REDIS_URL") or None}
 
 CACHES = {
     "default": (
