@@ -70,7 +70,10 @@ def next_rungs() -> dict[int, Rung | None]:
 def _one_decimal(value) -> Decimal | None:
     if value is None or pd.isna(value):
         return None
-    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # Rates come as floats (1803 / 2000 * 100 is 90.14999...): six places first drop the float
+    # error, so an exact 90.15% rounds half up to 90.2 as the worker would work it out.
+    exact = Decimal(str(round(float(value), 6)))
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _work_figures(worker_ids: list[int], start: date, end: date) -> pd.DataFrame:
@@ -151,7 +154,8 @@ def _led(worker_ids: set[int], start: date, end: date) -> dict[int, str]:
     for i, (team_id, lead_id, name, _began) in enumerate(records):
         following = records[i + 1] if i + 1 < len(records) else None
         ended = following[3].date() if following and following[0] == team_id else None
-        if lead_id in worker_ids and (ended is None or ended > start):
+        # A lead replaced on the window's first day still led on that day.
+        if lead_id in worker_ids and (ended is None or ended >= start):
             led.setdefault(lead_id, name)
     return led
 

@@ -4,7 +4,8 @@ may see and do what here:
 - a worker sees their own career page, evaluation and history;
 - whoever leads a team (a supervisor) sees their team members' pages and eligibility, and
   nominates them;
-- project managers and HR see everyone and nominate anyone;
+- project managers and HR see everyone and nominate anyone; payroll admins see everyone's
+  career pages;
 - project managers decide cases up to supervisor; HR decides promotions to project manager;
   nobody decides their own case;
 - HR sees the promotions pipeline and evaluates everyone on demand.
@@ -49,7 +50,9 @@ def workers_visible_to(user) -> QuerySet[Worker]:
     workers = Worker.objects.with_related()
     if not user.is_authenticated:
         return workers.none()
-    if can_see_everyone(user):
+    # Payroll admins read any worker's career too (a promotion changes pay); they nominate
+    # and decide nothing.
+    if can_see_everyone(user) or has_role(user, Role.PAYROLL_ADMIN):
         return workers
     return workers.filter(Q(user=user) | Q(team__in=teams_led_by(user)))
 
@@ -227,12 +230,7 @@ def ladder() -> list[LadderRung]:
 
 
 def lines(evaluation: Evaluation | None) -> list[ResultLine]:
-    if evaluation is None:
-        return []
-    return [
-        ResultLine(describe(r), r["met"], r["kind"], "" if r["met"] else advice(r), r.get("exam"))
-        for r in evaluation.results
-    ]
+    return result_lines(evaluation.results) if evaluation else []
 
 
 def career_page(worker: Worker) -> CareerPage:
@@ -290,15 +288,6 @@ def team_eligibility(user) -> list[TeamRow]:
     return rows
 
 
-def candidates(user) -> list[TeamRow]:
-    """Eligible workers with no open case: whom the user should consider nominating."""
-    return [
-        r
-        for r in team_eligibility(user)
-        if r.evaluation and r.evaluation.is_eligible and not r.open_case
-    ]
-
-
 @dataclass
 class PipelineRow:
     case: PromotionCase
@@ -314,7 +303,12 @@ def pipeline(user) -> tuple[list[PipelineRow], list[PipelineRow]]:
     """Open cases and the last decided ones, with the time each spent in each stage."""
     today = timezone.localdate()
     rows = []
-    for case in cases_visible_to(user).order_by("-nominated_at")[:200]:
+    cases = cases_visible_to(user).order_by("-nominated_at")
+    # Every open case, however old; of the decided ones, the latest 200.
+    for case in [
+        *cases.filter(status=PromotionCase.Status.NOMINATED),
+        *cases.exclude(status=PromotionCase.Status.NOMINATED)[:200],
+    ]:
         nominated = timezone.localdate(case.nominated_at)
         ended = timezone.localdate(case.decided_at) if case.decided_at else today
         rows.append(
@@ -329,7 +323,7 @@ def pipeline(user) -> tuple[list[PipelineRow], list[PipelineRow]]:
 
 def promotions_by_quarter(user) -> pd.DataFrame:
     """Approved promotions per quarter of their effective date and domain of the worker's
-    expertise (a worker with two domains counts in both); rows are quarters like 2026-Q3."""
+    expertise (a worker with two domains counts in both); rows are quarters like 2026Q3."""
     cases = cases_visible_to(user).filter(
         status=PromotionCase.Status.APPROVED, kind=PromotionCase.Kind.PROMOTION
     )
@@ -347,3 +341,76 @@ def promotions_by_quarter(user) -> pd.DataFrame:
     frame = promoted.merge(domains, on="worker_id", how="left").fillna({"domain": _("No domain")})
     frame["quarter"] = pd.PeriodIndex(pd.to_datetime(frame["effective_on"]), freq="Q").astype(str)
     return pd.crosstab(frame["quarter"], frame["domain"]).sort_index(ascending=False)
+
+
+# --- for the careers pages ---------------------------------------------------------------------
+
+
+def can_see_ladder(user) -> bool:
+    """Workers and staff read the ladder; a candidate applies through the public pages."""
+    if not user.is_authenticated:
+        return False
+    staff_or_worker = [role for role in Role if role != Role.CANDIDATE]
+    return has_role(user, *staff_or_worker) or Worker.objects.filter(user=user).exists()
+
+
+def may_withdraw(user, case: PromotionCase) -> bool:
+    return user.is_authenticated and (case.nominated_by_id == user.pk or may_decide(user, case))
+
+
+def criterion_words(criterion: Criterion) -> str:
+    """What a criterion asks, such as "Accuracy on gold at least 97% over 90 days"."""
+    kind, days = criterion.kind, criterion.window_days
+    if kind == Kind.TENURE:
+        return _("At least %(threshold)s at the current rung") % {
+            "threshold": _trimmed(criterion.threshold) + _unit(kind)
+        }
+    if kind == Kind.THROUGHPUT:
+        return _("Throughput at least %(threshold)s over %(days)s days") % {
+            "threshold": _trimmed(criterion.threshold) + _unit(kind),
+            "days": days,
+        }
+    if kind in Criterion.MEASURED:
+        return _("%(what)s at least %(threshold)s over %(days)s days") % {
+            "what": Kind(kind).label,
+            "threshold": _trimmed(criterion.threshold) + _unit(kind),
+            "days": days,
+        }
+    if kind == Kind.CERTIFICATE:
+        return _("A valid certificate of the exam “%(exam)s”") % {"exam": criterion.exam}
+    if kind == Kind.NO_DISCIPLINARY_CASE:
+        return _("No open disciplinary case")
+    return _("Led a team trial or a project in the last %(days)s days") % {"days": days}
+
+
+def ladder_in_words(worker: Worker | None = None) -> list[tuple[LadderRung, list[str]]]:
+    """Every rung with the criteria of the step up to it in words; the worker's place marked."""
+    steps = ladder()
+    if worker is not None:
+        for step in steps:
+            step.is_current = step.rung.pk == worker.rung_id
+            step.is_reached = step.rung.order <= worker.rung.order
+    return [(step, [criterion_words(c) for c in step.criteria]) for step in steps]
+
+
+def result_lines(results: list[dict]) -> list[ResultLine]:
+    """Lines for stored results, such as a case's snapshot of the evaluation."""
+    return [
+        ResultLine(describe(r), r["met"], r["kind"], "" if r["met"] else advice(r), r.get("exam"))
+        for r in results
+    ]
+
+
+def next_rung_of(worker: Worker) -> Rung | None:
+    """The rung above the worker's: what a nomination proposes unless told otherwise."""
+    return Rung.objects.filter(order__gt=worker.rung.order).order_by("order").first()
+
+
+def is_candidate(row: TeamRow) -> bool:
+    return bool(row.evaluation and row.evaluation.is_eligible and not row.open_case)
+
+
+def team_rows(user) -> list[tuple[TeamRow, bool]]:
+    """team_eligibility with each row marked as a candidate or not, candidates first."""
+    rows = [(row, is_candidate(row)) for row in team_eligibility(user)]
+    return sorted(rows, key=lambda pair: not pair[1])  # stable: keeps the order within each

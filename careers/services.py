@@ -100,6 +100,10 @@ def _kind(from_rung: Rung, to_rung: Rung) -> str:
     return PromotionCase.Kind.LATERAL
 
 
+def _leads_teams(rung: Rung) -> bool:
+    return rung.order >= Rung.objects.get(code=Rung.Code.SUPERVISOR).order
+
+
 def case_nominate(
     *, worker: Worker, to_rung: Rung, by, reason: str = "", team: Team | None = None
 ) -> PromotionCase:
@@ -114,6 +118,11 @@ def case_nominate(
     eligible = bool(standing and standing.is_eligible and standing.next_rung_id == to_rung.pk)
     if kind == PromotionCase.Kind.LATERAL and (team is None or team.pk == worker.team_id):
         raise CareerError(_("A lateral move keeps the rung, so name the team the worker moves to."))
+    if team is not None and kind != PromotionCase.Kind.LATERAL and not _leads_teams(to_rung):
+        # Approval makes a promoted (or demoted) worker the lead of the team named.
+        raise CareerError(
+            _("Only a supervisor or a project manager leads a team: leave the team empty.")
+        )
     if not eligible and not reason:
         if kind == PromotionCase.Kind.PROMOTION:
             raise CareerError(
@@ -233,16 +242,21 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
                     starts_on=effective_on,
                     replacing=[d["scheme_id"] for d in replacing],
                 )
-                back_pay = payroll.back_pay_add(
-                    worker=worker,
-                    since=effective_on,
-                    reason=_("%(kind)s to %(rung)s from %(day)s")
-                    % {
-                        "kind": case.get_kind_display(),
-                        "rung": case.to_rung,
-                        "day": effective_on.isoformat(),
-                    },
-                    by=by,
+                # A demotion changes pay from its date on and never takes back what was paid.
+                back_pay = (
+                    []
+                    if case.kind == PromotionCase.Kind.DEMOTION
+                    else payroll.back_pay_add(
+                        worker=worker,
+                        since=effective_on,
+                        reason=_("%(kind)s to %(rung)s from %(day)s")
+                        % {
+                            "kind": case.get_kind_display(),
+                            "rung": case.to_rung,
+                            "day": effective_on.isoformat(),
+                        },
+                        by=by,
+                    )
                 )
             except PayrollError as error:
                 raise CareerError(str(error)) from error
@@ -263,6 +277,12 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
             case=case,
             note=note.strip(),
         )
+        if case.to_rung.order < _supervisor_order():
+            # Leading a team is what makes a supervisor here: a demoted lead stops leading (the
+            # teams' history keeps that they did).
+            for team in Team.objects.select_for_update().filter(lead=worker):
+                team.lead = None
+                team.save()
         if case.team_id and case.kind != PromotionCase.Kind.LATERAL:
             team_lead_set(team=case.team, worker=worker, effective_on=effective_on, case=case)
 
@@ -272,6 +292,10 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
         case.save()
     evaluate(workers=[worker])
     return case
+
+
+def _supervisor_order() -> int:
+    return Rung.objects.get(code=Rung.Code.SUPERVISOR).order
 
 
 def team_lead_set(*, team: Team, worker: Worker, effective_on: date, case=None) -> None:

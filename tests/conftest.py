@@ -89,7 +89,8 @@ def team_with_lead(make_user):
 
 def restore_migration_data():
     """Put back what migrations create and a transactional test's flush removes: Wagtail's
-    page tree and site, the role groups, the rungs and the guideline index."""
+    page tree and site, the role groups, the rungs, the guideline index and the ladder's
+    profiles and criteria."""
     import importlib
 
     from django.apps import apps
@@ -106,5 +107,6 @@ def restore_migration_data():
         "workforce.people.migrations.0002_roles_and_rungs",
         "training.migrations.0003_guideline_index_and_permissions",
         "workforce.recruitment.migrations.0002_careers_index_and_permissions",
+        "careers.migrations.0002_ladder",
     ]:
         importlib.import_module(migration).seed(apps)

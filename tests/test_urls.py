@@ -395,6 +395,61 @@ MATRIX = {
     "payroll:leavers": ("get", None, payroll_admins(403)),
     "payroll:adjustment-add": ("get", None, payroll_admins(403)),
     "payroll:scheme-list": ("get", None, payroll_admins(403)),
+    # Careers: one's own page for everyone (without a Worker record it says so); another
+    # worker's for their team's lead, project managers and HR, who also nominate them; the
+    # pipeline for project managers and HR; a case of a member of the supervisor's team.
+    "careers:mine": ("get", None, LOGGED_IN_ONLY),
+    "careers:ladder": ("get", None, by_role(200, anonymous=302, candidate=403)),
+    "careers:team": ("get", None, runs_teams(200) | {"project_manager": 200}),
+    "careers:worker": ("get", "other_worker", managers_only(404)),
+    "careers:worker#own": (
+        "get",
+        "own_worker",
+        by_role(200, anonymous=302, candidate=404, payroll_admin=404),
+    ),
+    "careers:worker#team-member": (
+        "get",
+        "team_member",
+        managers_only(404) | {"supervisor": 200},
+    ),
+    "careers:worker-evaluate": (
+        "post",
+        "team_member",
+        managers_only(404, ok=302) | {"supervisor": 302},
+    ),
+    "careers:nominate": ("get", "team_member", managers_only(404) | {"supervisor": 200}),
+    # Nobody nominates themselves. (HR and superusers have no Worker record: for them this is
+    # another worker's.)
+    "careers:nominate#own": (
+        "get",
+        "own_worker",
+        by_role(403, anonymous=302, candidate=404, payroll_admin=404, hr=200, superuser=200),
+    ),
+    # The supervisor sees the case of their member but only a project manager decides it; an
+    # empty decision is shown again with its errors.
+    "careers:case": ("get", "career_case", managers_only(404) | {"supervisor": 200}),
+    "careers:case-approve": (
+        "post",
+        "career_case",
+        managers_only(404) | {"supervisor": 403, "hr": 403},
+    ),
+    "careers:case-reject": (
+        "post",
+        "career_case",
+        managers_only(404) | {"supervisor": 403, "hr": 403},
+    ),
+    # Last: it closes the case. Only the nominator (the admin here) or a decider withdraws.
+    "careers:case-withdraw": (
+        "post",
+        "career_case",
+        managers_only(404, ok=302) | {"supervisor": 403, "hr": 403},
+    ),
+    "careers:pipeline": ("get", None, managers_only(403)),
+    "careers:evaluate-everyone": (
+        "post",
+        None,
+        by_role(403, anonymous=302, hr=302, superuser=302),
+    ),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -443,7 +498,26 @@ def objects(make_user):
         **_attendance_objects(admin, team, projects["project"]["pk"]),
         **_work_objects(admin),
         **_payroll_objects(admin, team),
+        **_careers_objects(admin, team),
     }
+
+
+def _careers_objects(admin, team):
+    """An open case, nominated by the admin, of a member of the supervisor's team for quality
+    inspector."""
+    from careers.models import PromotionCase
+    from workforce.people.models import Rung
+
+    member = WorkerFactory(team=team, site=team.site)
+    case = PromotionCase.objects.create(
+        worker=member,
+        kind=PromotionCase.Kind.PROMOTION,
+        from_rung=member.rung,
+        to_rung=Rung.objects.get(code=Rung.Code.QUALITY_INSPECTOR),
+        nominated_by=admin,
+        reason="Steady work.",
+    )
+    return {"career_case": {"pk": case.pk}}
 
 
 def _payroll_objects(admin, team):
@@ -736,6 +810,7 @@ def _project_url_names(resolver=None, namespace=""):
                 "attendance",
                 "work",
                 "payroll",
+                "careers",
             }:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("attendance/", include("workforce.attendance.urls")),
     path("work/", include("workforce.work.urls")),
     path("payroll/", include("workforce.payroll.urls")),
+    path("careers/", include("careers.urls")),
     path("api/v1/", project_api.urls),
     # Public: anyone holding a certificate's code checks it here (also from its QR code).
     re_path(

@@ -71,7 +71,7 @@ CRITERIA = {
 }
 
 
-def seed(apps, schema_editor):
+def seed(apps, schema_editor=None):
     Rung = apps.get_model("people", "Rung")
     RungProfile = apps.get_model("careers", "RungProfile")
     Criterion = apps.get_model("careers", "Criterion")

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from careers import queries as careers_queries
 from exams import queries as exam_queries
 from workforce.attendance import queries as attendance_queries
 from workforce.core.middleware import mfa_setup_pending
@@ -39,8 +40,15 @@ def navigation(request):
     # Anyone with a Worker record has pay to see, even after leaving (deferred pay still owed).
     if worker is not None:
         items.append((_("My pay"), reverse("payroll:my-pay")))
+    if has_role(user, *WORKER_ROLES):
+        items.append((_("My career"), reverse("careers:mine")))
     if payroll_queries.leads_teams(user):
         items.append((_("Team pay"), reverse("payroll:team-pay")))
+    if careers_queries.leads_teams(user):
+        items.append((_("Team careers"), reverse("careers:team")))
+    if careers_queries.can_see_pipeline(user):
+        # Everyone's eligibility and the ladder are linked from there.
+        items.append((_("Promotions"), reverse("careers:pipeline")))
     if payroll_queries.can_run_payroll(user):
         items.append((_("Payroll"), reverse("payroll:home")))
     if attendance_queries.can_see_teams(user):
