@@ -8,6 +8,7 @@ paid) adds back pay, all in one transaction: either the worker has moved, or not
 from datetime import date
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -258,8 +259,9 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
                         by=by,
                     )
                 )
-            except PayrollError as error:
-                raise CareerError(str(error)) from error
+            except (PayrollError, ValidationError) as error:
+                messages = getattr(error, "messages", [str(error)])
+                raise CareerError(" ".join(messages)) from error
             case.back_pay.set(back_pay)
 
         step_kind = {

@@ -7,6 +7,15 @@ question bank of 21 questions covering every question type in three categories, 
 certification exam drawing 10 of them, and graded attempts by demo workers, some of whom hold
 certificates that are valid, expired or awaiting recertification, so the item analysis and the
 verify page have something to show.
+
+Two promotion exams, which the careers ladder asks for (the certificate criteria of the steps up
+to quality inspector and to trainer), drawn from the legal guideline's bank with a higher pass
+mark: "Quality inspection", held by the demo's inspectors and trainers and by the annotators
+the careers demo shows ready for the step, and "Trainer certification", held by the trainers
+and by the inspector the careers demo shows ready to train. They sit on the legal guideline, the
+one the demo annotator has not started: reading it opens both its certification exam and the
+quality-inspection exam to them (a certificate on a guideline closes that guideline's other
+exams to its holder).
 """
 
 import random
@@ -764,6 +773,59 @@ OUTCOMES = [
 ]
 RECERTIFY_IN_DAYS = 20
 
+# The promotion exams: (title, description, questions drawn per category of the legal bank,
+# pass mark, minutes, holders as (email, days ago they passed)). A holder who joined later than
+# that passed it two weeks after joining.
+PROMOTION_GUIDELINE = "law"
+QUALITY_INSPECTION_EXAM = "Quality inspection"
+TRAINER_EXAM = "Trainer certification"
+INSPECTORS = [
+    "inspector@example.com",
+    "noah.garcia.044@example.com",
+    "wei.zhou.045@example.com",
+    "rui.ferreira.046@example.com",
+    "samuel.wilson.047@example.com",
+    "jing.zhou.048@example.com",
+    "miguel.ferreira.049@example.com",
+    "chloe.miller.050@example.com",
+    "jun.li.051@example.com",
+]
+TRAINERS = [
+    "trainer@example.com",
+    "miguel.oliveira.052@example.com",
+    "grace.brown.053@example.com",
+    "lei.zhao.054@example.com",
+    "joao.rodrigues.055@example.com",
+]
+PROMOTION_EXAMS = [
+    (
+        QUALITY_INSPECTION_EXAM,
+        "For annotators stepping up to quality inspector: judge labels and model answers "
+        "against the guideline as an inspector would. Twelve questions, 40 minutes, 80% to pass.",
+        (4, 4, 4),
+        80,
+        40,
+        [(email, 330 + 9 * i) for i, email in enumerate(INSPECTORS + TRAINERS)]
+        + [
+            # Annotators the careers demo shows at the step, and the one promoted in October.
+            ("fang.zhou.012@example.com", 90),
+            ("ana.pereira.022@example.com", 64),
+            ("xin.chen.027@example.com", 70),
+            ("beatriz.oliveira.037@example.com", 58),
+        ],
+    ),
+    (
+        TRAINER_EXAM,
+        "For inspectors stepping up to trainer: the guideline's hard cases, and how to explain "
+        "them. Twelve questions, 45 minutes, 85% to pass.",
+        (4, 4, 4),
+        85,
+        45,
+        [(email, 200 + 11 * i) for i, email in enumerate(TRAINERS)]
+        + [("jun.li.051@example.com", 55)],
+    ),
+]
+
 
 PROGRESS_STEPS = 3  # one per guideline; core.demo adds it to the job's total
 
@@ -784,6 +846,8 @@ def build(*, summary, progress) -> None:
             exam = _exam(guideline, spec, summary)
             _screening_exam(guideline, spec, summary)
             _sittings(guideline, exam, questions, slug, trainer, summary)
+            if slug == PROMOTION_GUIDELINE:
+                _promotion_exams(guideline, questions, trainer, summary)
         progress.advance(
             _("Question bank, exam and certificates: %(guideline)s")
             % {"guideline": guideline.title}
@@ -858,6 +922,71 @@ def _screening_exam(guideline: GuidelinePage, spec: dict, summary) -> Exam:
     return exam
 
 
+def _promotion_exams(guideline: GuidelinePage, questions, trainer, summary) -> None:
+    """The exams the career ladder asks for, and their holders' passing attempts."""
+    spec = BANKS[PROMOTION_GUIDELINE]
+    by_ref = {item["ref"]: item for item in spec["questions"]}
+    today = timezone.localdate()
+    for title, description, counts, pass_mark, minutes, holders in PROMOTION_EXAMS:
+        exam, created = Exam.objects.get_or_create(
+            title=title,
+            defaults={
+                "purpose": Exam.Purpose.PROMOTION,
+                "guideline": guideline,
+                "guideline_major_version": guideline.major_version,
+                "description": description,
+                "time_limit_minutes": minutes,
+                "pass_mark_percent": pass_mark,
+                "max_attempts": 2,
+                "retake_cooldown_hours": 72,
+                "certificate_validity_months": 24,
+                "feedback": Exam.Feedback.PER_QUESTION,
+            },
+        )
+        summary.count("exams", created)
+        for category, count in zip(spec["categories"], counts, strict=True):
+            _section, created = ExamSection.objects.get_or_create(
+                exam=exam, category=category, defaults={"question_count": count}
+            )
+            summary.count("exam sections", created)
+        sections = list(exam.sections.all())
+        users = {u.email: u for u in User.objects.filter(email__in=[e for e, _d in holders])}
+        for email, days_ago in holders:
+            user = users.get(email)
+            worker = Worker.objects.filter(user=user).first() if user else None
+            if worker is None:
+                continue
+            if Attempt.objects.filter(exam=exam, user=user, number=1).exists():
+                summary.count("attempts", False)
+                continue
+            days_ago = max(1, min(days_ago, (today - worker.hired_on).days - 14))
+            rng = random.Random(f"{exam.title}/{user.email}")
+            # Nobody grades their own answers: the demo trainer's are graded by another trainer.
+            grader = trainer
+            if trainer is not None and trainer.pk == user.pk:
+                grader = User.objects.filter(email=TRAINERS[1]).first()
+            attempt = _graded_attempt(
+                exam, user, "valid", days_ago, questions, sections, by_ref, grader, rng
+            )
+            summary.count("attempts", True)
+            issued_on = timezone.localdate(attempt.graded_at)
+            _certificate, created = Certificate.objects.get_or_create(
+                attempt=attempt,
+                defaults={
+                    "user": user,
+                    "exam": exam,
+                    "guideline": guideline,
+                    "guideline_major_version": guideline.major_version,
+                    "issued_on": issued_on,
+                    "expires_on": (
+                        pd.Timestamp(issued_on)
+                        + pd.DateOffset(months=exam.certificate_validity_months)
+                    ).date(),
+                },
+            )
+            summary.count("certificates", created)
+
+
 def _candidates(slug: str) -> list[User]:
     """Active demo workers of the domain, in a fixed order; the demo annotator holds a medicine
     certificate and nothing in law, so the demo can show them taking the law exam."""
@@ -899,11 +1028,12 @@ def _sittings(guideline, exam, questions, slug, trainer, summary) -> None:
             version = guideline.major_version - 1
             recertify_by = timezone.localdate() + timedelta(days=RECERTIFY_IN_DAYS)
         issued_on = timezone.localdate(attempt.graded_at)
+        # Found by its attempt: a holder who recertified since holds a second one of the exam.
         _certificate, created = Certificate.objects.get_or_create(
-            user=user,
-            exam=exam,
+            attempt=attempt,
             defaults={
-                "attempt": attempt,
+                "user": user,
+                "exam": exam,
                 "guideline": guideline,
                 "guideline_major_version": version,
                 "issued_on": issued_on,

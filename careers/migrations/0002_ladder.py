@@ -61,9 +61,9 @@ CRITERIA = {
         ("no_disciplinary_case", None, 90),
         ("leadership", None, 365),
     ],
+    # Supervisors lead rather than label, so no labelling score is asked of them.
     "project_manager": [
         ("tenure", "12", 90),
-        ("performance", "85", 180),
         ("attendance", "95", 180),
         ("no_disciplinary_case", None, 90),
         ("leadership", None, 365),

@@ -208,6 +208,7 @@ def build(progress=None) -> DemoSummary:
 
 
 def _app_sections():
+    from careers import demo as careers_demo
     from exams import demo as exams_demo
     from training import demo as training_demo
     from workforce.attendance import demo as attendance_demo
@@ -224,6 +225,7 @@ def _app_sections():
         attendance_demo,
         work_demo,
         payroll_demo,
+        careers_demo,
     ]
 
 
@@ -341,7 +343,9 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
     )
     summary.count("users", created)
     _verify_email(user)
-    user.groups.add(Group.objects.get(name=spec["role"]))
+    if created:
+        # Once made, a user's role follows their career (a promotion changes it), not the roster.
+        user.groups.add(Group.objects.get(name=spec["role"]))
     if not spec["rung"]:
         return None
     seed = spec.get("seed", 0.5)

@@ -409,7 +409,8 @@ def back_pay_add(*, worker, since: date, reason: str, by) -> list[Adjustment]:
     )
     paid_by_month: dict[date, dict[str, Decimal]] = {}
     for month, currency, total in paid:
-        paid_by_month.setdefault(month, {})[currency] = total
+        # SQLite sums decimals as floats ("1882.61000000000"): back to cents.
+        paid_by_month.setdefault(month, {})[currency] = Decimal(total).quantize(Decimal("0.01"))
     added = []
     for month in sorted(paid_by_month):
         period = PayrollRun(period_start=month, period_end=_month_end(month))
