@@ -103,6 +103,7 @@ class Criterion(models.Model):
         Kind.PERFORMANCE: _("points out of 100"),
         Kind.GOLD_ACCURACY: "%",
         Kind.ACCEPTANCE_RATE: "%",
+        # xgettext:no-python-format
         Kind.THROUGHPUT: _("% of target"),
         Kind.ATTENDANCE: "%",
     }

@@ -117,6 +117,7 @@ def _unit(kind: str) -> str:
     return {
         Kind.TENURE: _(" months"),
         Kind.PERFORMANCE: _(" points"),
+        # xgettext:no-python-format
         Kind.THROUGHPUT: _("% of target"),
     }.get(kind, "%")
 
