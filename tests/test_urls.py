@@ -396,34 +396,39 @@ MATRIX = {
     "payroll:adjustment-add": ("get", None, payroll_admins(403)),
     "payroll:scheme-list": ("get", None, payroll_admins(403)),
     # Careers: one's own page for everyone (without a Worker record it says so); another
-    # worker's for their team's lead, project managers and HR, who also nominate them; the
-    # pipeline for project managers and HR; a case of a member of the supervisor's team.
+    # worker's for their team's lead, project managers and HR, who also nominate them, and
+    # for payroll admins, who only read it (a promotion changes pay); the pipeline for project
+    # managers and HR; a case of a member of the supervisor's team.
     "careers:mine": ("get", None, LOGGED_IN_ONLY),
     "careers:ladder": ("get", None, by_role(200, anonymous=302, candidate=403)),
     "careers:team": ("get", None, runs_teams(200) | {"project_manager": 200}),
-    "careers:worker": ("get", "other_worker", managers_only(404)),
+    "careers:worker": ("get", "other_worker", managers_only(404) | {"payroll_admin": 200}),
     "careers:worker#own": (
         "get",
         "own_worker",
-        by_role(200, anonymous=302, candidate=404, payroll_admin=404),
+        by_role(200, anonymous=302, candidate=404),
     ),
     "careers:worker#team-member": (
         "get",
         "team_member",
-        managers_only(404) | {"supervisor": 200},
+        managers_only(404) | {"supervisor": 200, "payroll_admin": 200},
     ),
     "careers:worker-evaluate": (
         "post",
         "team_member",
-        managers_only(404, ok=302) | {"supervisor": 302},
+        managers_only(404, ok=302) | {"supervisor": 302, "payroll_admin": 302},
     ),
-    "careers:nominate": ("get", "team_member", managers_only(404) | {"supervisor": 200}),
+    "careers:nominate": (
+        "get",
+        "team_member",
+        managers_only(404) | {"supervisor": 200, "payroll_admin": 403},
+    ),
     # Nobody nominates themselves. (HR and superusers have no Worker record: for them this is
     # another worker's.)
     "careers:nominate#own": (
         "get",
         "own_worker",
-        by_role(403, anonymous=302, candidate=404, payroll_admin=404, hr=200, superuser=200),
+        by_role(403, anonymous=302, candidate=404, hr=200, superuser=200),
     ),
     # The supervisor sees the case of their member but only a project manager decides it; an
     # empty decision is shown again with its errors.

@@ -55,6 +55,7 @@ def window_of(browser, live_server, user):
 
 
 def test_a_promotion_from_eligibility_to_pay(
+    roles_and_rungs,  # first: the rungs and roles a transactional test before may have flushed
     browser,
     live_server,
     worker,  # noqa: F811
