@@ -279,7 +279,7 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
             case=case,
             note=note.strip(),
         )
-        if case.to_rung.order < _supervisor_order():
+        if not _leads_teams(case.to_rung):
             # Leading a team is what makes a supervisor here: a demoted lead stops leading (the
             # teams' history keeps that they did).
             for team in Team.objects.select_for_update().filter(lead=worker):
@@ -294,10 +294,6 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
         case.save()
     evaluate(workers=[worker])
     return case
-
-
-def _supervisor_order() -> int:
-    return Rung.objects.get(code=Rung.Code.SUPERVISOR).order
 
 
 def team_lead_set(*, team: Team, worker: Worker, effective_on: date, case=None) -> None:
