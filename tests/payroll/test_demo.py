@@ -6,18 +6,12 @@ owed deferred pay, bank accounts, and nothing created twice.
 Building the whole demo takes a while, so this module builds it twice, once for all its tests,
 inside a transaction rolled back at the end."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.apps import apps
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
-from tests.recruitment.conftest import careers_index
-from workforce.core import demo
 from workforce.payroll import demo as payroll_demo
 from workforce.payroll import queries
 from workforce.payroll.models import (
@@ -29,7 +23,6 @@ from workforce.payroll.models import (
     PayrollRun,
     PayScheme,
     SchemeAssignment,
-    first_of_month,
 )
 from workforce.people.models import Worker
 
@@ -46,37 +39,6 @@ PAYROLL_KINDS = [
     "pay lines",
     "adjustments",
 ]
-
-
-def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    private = tmp_path_factory.mktemp("private")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PRIVATE_MEDIA_ROOT=private),
-        transaction.atomic(),
-    ):
-        careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = demo.build()
-        first = _row_counts()
-        second = demo.build()
-        yield {
-            "first_summary": first_summary,
-            "first": first,
-            "second": second,
-            "after_second": _row_counts(),
-        }
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def months():
-    open_month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
-    return first_of_month(open_month - timedelta(days=1)), open_month
 
 
 @pytest.fixture
