@@ -23,6 +23,7 @@ from workforce.people.models import Expertise, Rung, Worker
 from workforce.people.queries import teams_led_by
 from workforce.people.roles import Role, has_role
 
+from . import eligibility
 from .models import CareerStep, Criterion, Evaluation, PromotionCase, RungProfile
 
 Kind = Criterion.Kind
@@ -219,13 +220,20 @@ class CareerPage:
     open_case: PromotionCase | None
 
 
-def ladder() -> list[LadderRung]:
+def ladder(worker: Worker | None = None) -> list[LadderRung]:
+    """Every rung in order with its profile and criteria; the worker's place marked."""
     criteria: dict[int, list[Criterion]] = {}
     for criterion in Criterion.objects.select_related("exam"):
         criteria.setdefault(criterion.rung_id, []).append(criterion)
     profiles = {p.rung_id: p for p in RungProfile.objects.all()}
     return [
-        LadderRung(rung, profiles.get(rung.pk), False, False, criteria.get(rung.pk, []))
+        LadderRung(
+            rung,
+            profiles.get(rung.pk),
+            worker is not None and rung.pk == worker.rung_id,
+            worker is not None and rung.order <= worker.rung.order,
+            criteria.get(rung.pk, []),
+        )
         for rung in Rung.objects.order_by("order")
     ]
 
@@ -235,10 +243,7 @@ def lines(evaluation: Evaluation | None) -> list[ResultLine]:
 
 
 def career_page(worker: Worker) -> CareerPage:
-    steps = ladder()
-    for step in steps:
-        step.is_current = step.rung.pk == worker.rung_id
-        step.is_reached = step.rung.order <= worker.rung.order
+    steps = ladder(worker)
     evaluation = Evaluation.objects.filter(worker=worker).select_related("next_rung").first()
     cases = list(
         PromotionCase.objects.filter(worker=worker).select_related(
@@ -386,12 +391,7 @@ def criterion_words(criterion: Criterion) -> str:
 
 def ladder_in_words(worker: Worker | None = None) -> list[tuple[LadderRung, list[str]]]:
     """Every rung with the criteria of the step up to it in words; the worker's place marked."""
-    steps = ladder()
-    if worker is not None:
-        for step in steps:
-            step.is_current = step.rung.pk == worker.rung_id
-            step.is_reached = step.rung.order <= worker.rung.order
-    return [(step, [criterion_words(c) for c in step.criteria]) for step in steps]
+    return [(step, [criterion_words(c) for c in step.criteria]) for step in ladder(worker)]
 
 
 def result_lines(results: list[dict]) -> list[ResultLine]:
@@ -404,7 +404,7 @@ def result_lines(results: list[dict]) -> list[ResultLine]:
 
 def next_rung_of(worker: Worker) -> Rung | None:
     """The rung above the worker's: what a nomination proposes unless told otherwise."""
-    return Rung.objects.filter(order__gt=worker.rung.order).order_by("order").first()
+    return eligibility.next_rungs()[worker.rung_id]
 
 
 def is_candidate(row: TeamRow) -> bool:

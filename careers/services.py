@@ -51,29 +51,42 @@ def evaluate(*, workers, day: date | None = None, progress: JobProgress | None =
     for first in range(0, len(ids), BATCH):
         chunk = ids[first : first + BATCH]
         standings = eligibility.evaluate(chunk, day)
+        now = timezone.now()
         with transaction.atomic():
             before = {e.worker_id: e for e in Evaluation.objects.filter(worker_id__in=chunk)}
+            rows = []
             for worker_id, standing in standings.items():
                 previous = before.get(worker_id)
+                next_id = standing.next_rung.pk if standing.next_rung else None
                 since = None
                 if standing.is_eligible:
-                    kept = (
-                        previous
-                        and previous.is_eligible
-                        and previous.next_rung == standing.next_rung
-                    )
+                    kept = previous and previous.is_eligible and previous.next_rung_id == next_id
                     since = previous.eligible_since if kept else day
-                Evaluation.objects.update_or_create(
-                    worker_id=worker_id,
-                    defaults={
-                        "next_rung": standing.next_rung,
-                        "evaluated_on": day,
-                        "evaluated_at": timezone.now(),
-                        "is_eligible": standing.is_eligible,
-                        "eligible_since": since,
-                        "results": standing.results,
-                    },
+                rows.append(
+                    Evaluation(
+                        worker_id=worker_id,
+                        next_rung_id=next_id,
+                        evaluated_on=day,
+                        evaluated_at=now,
+                        is_eligible=standing.is_eligible,
+                        eligible_since=since,
+                        results=standing.results,
+                    )
                 )
+            # One upsert a batch rather than a read and a write a worker.
+            Evaluation.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["worker"],
+                update_fields=[
+                    "next_rung",
+                    "evaluated_on",
+                    "evaluated_at",
+                    "is_eligible",
+                    "eligible_since",
+                    "results",
+                ],
+            )
         if progress:
             progress.advance(
                 _("Evaluated %(count)s workers") % {"count": first + len(chunk)}, len(chunk)
