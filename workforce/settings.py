@@ -301,7 +301,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The scheduler renews its lock every 5 seconds and logs each renewal at INFO.
+        "apscheduler": {"level": "WARNING"},
+    },
 }
 
 SILENCED_SYSTEM_CHECKS = []
