@@ -63,6 +63,7 @@ class Figure:
     key: str
     label: str
     value: int | float | Decimal | str | None
+    is_percent: bool = False  # a float fraction 0-1, shown as a percentage in every format
 
 
 @dataclass

@@ -25,6 +25,8 @@ def _figure(name: str, width: float = 8, height: float = 3.2):
             "svg.fonttype": "none",  # text stays text: selectable, and any script renders
             "svg.hashsalt": f"report-{name}",
             "font.size": 9,
+            # Chinese names and labels measured with a CJK font where Debian's is installed.
+            "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],
             "text.color": INK,
             "axes.labelcolor": INK,
             "axes.edgecolor": INK,
@@ -75,15 +77,17 @@ def line_svg(
     """Lines over `x` (dates or periods), one per column in `ys`."""
     with _figure(name) as figure:
         axes = figure.subplots()
+        positions = list(range(len(frame)))
         for column in ys:
             axes.plot(
-                [str(v) for v in frame[x]],
+                positions,
                 pd.to_numeric(frame[column], errors="coerce").astype(float),
                 marker="o",
                 label=labels.get(column, column),
             )
+        # Points by position with the labels as ticks: periods are categories, not numbers.
+        axes.set_xticks(positions, [str(v) for v in frame[x]], rotation=30, ha="right")
         axes.set_ylabel(ylabel)
-        axes.tick_params(axis="x", rotation=30)
         axes.spines[["top", "right"]].set_visible(False)
         if len(ys) > 1:
             axes.legend(frameon=False)

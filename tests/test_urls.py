@@ -68,6 +68,16 @@ def sees_pay_of_member(denied):
     return by_role(denied, anonymous=302, supervisor=200, payroll_admin=200, superuser=200)
 
 
+def reads_payroll_report(denied, ok=200):
+    """The payroll report: payroll admins, and team leads for their teams."""
+    return by_role(denied, anonymous=302, supervisor=ok, payroll_admin=ok, superuser=ok)
+
+
+def reads_team_reports(denied):
+    """Attendance and quality reports: HR, project managers, and team leads for their teams."""
+    return managers_only(denied) | {"supervisor": 200}
+
+
 # label -> (method, kwargs builder, expected status per role). The label is the URL name,
 # with "#case" when one URL is checked for several objects.
 MATRIX = {
@@ -455,6 +465,31 @@ MATRIX = {
         None,
         by_role(403, anonymous=302, hr=302, superuser=302),
     ),
+    # Reports: each for the roles that need it (the supervisor leads the team); the statement
+    # for anyone with a Worker record (their own) and for HR and payroll admins, who are asked
+    # to choose a worker; files and schedules only their owner reaches.
+    "reports:index": ("get", None, by_role(200, anonymous=302, candidate=403)),
+    "reports:report#payroll": ("get", "report_payroll", reads_payroll_report(403)),
+    "reports:report#attendance": ("get", "report_attendance", reads_team_reports(403)),
+    "reports:report#quality": ("get", "report_quality", reads_team_reports(403)),
+    "reports:report#recruitment": ("get", "report_recruitment", managers_only(403)),
+    "reports:report#retention": (
+        "get",
+        "report_retention",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
+    "reports:report#statement": (
+        "get",
+        "report_statement",
+        by_role(200, anonymous=302, candidate=403),
+    ),
+    "reports:report-pdf": ("get", "report_payroll", reads_payroll_report(403)),
+    "reports:report-xlsx": ("get", "report_payroll", reads_payroll_report(403)),
+    "reports:report-csv": ("get", "report_payroll_figures", reads_payroll_report(403)),
+    "reports:schedule-create": ("post", "report_payroll", reads_payroll_report(403, ok=302)),
+    "reports:schedule-list": ("get", None, LOGGED_IN_ONLY),
+    "reports:schedule-delete": ("post", "report_schedule", by_role(404, anonymous=302)),
+    "reports:file": ("get", "report_file", by_role(404, anonymous=302)),
 }
 
 # Third-party pages we rely on, checked the same way.
@@ -504,6 +539,24 @@ def objects(make_user):
         **_work_objects(admin),
         **_payroll_objects(admin, team),
         **_careers_objects(admin, team),
+        **_reports_objects(admin),
+    }
+
+
+def _reports_objects(admin):
+    """A schedule of the admin's, and a file of theirs still being made."""
+    from reports.models import ReportFile, ReportSchedule
+    from reports.registry import REPORTS
+
+    schedule = ReportSchedule.objects.create(owner=admin, slug="payroll")
+    report_file = ReportFile.objects.create(
+        owner=admin, slug="payroll", filter_query="start=2026-03-01&end=2026-03-31", format="pdf"
+    )
+    return {
+        **{f"report_{slug}": {"slug": slug} for slug in REPORTS},
+        "report_payroll_figures": {"slug": "payroll", "key": "figures"},
+        "report_schedule": {"pk": schedule.pk},
+        "report_file": {"pk": report_file.pk},
     }
 
 
@@ -816,6 +869,7 @@ def _project_url_names(resolver=None, namespace=""):
                 "work",
                 "payroll",
                 "careers",
+                "reports",
             }:
                 yield from _project_url_names(entry, entry.namespace + ":")
         elif isinstance(entry, URLPattern) and namespace and entry.name:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workforce.work",
     "workforce.payroll",
     "careers",
+    "reports",
     "ninja",
     "django.contrib.admin",
     "django.contrib.auth",

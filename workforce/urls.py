@@ -28,6 +28,7 @@ urlpatterns = [
     path("work/", include("workforce.work.urls")),
     path("payroll/", include("workforce.payroll.urls")),
     path("careers/", include("careers.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", project_api.urls),
     # Public: anyone holding a certificate's code checks it here (also from its QR code).
     re_path(

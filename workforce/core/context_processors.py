@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from careers import queries as careers_queries
 from exams import queries as exam_queries
+from reports import queries as reports_queries
 from workforce.attendance import queries as attendance_queries
 from workforce.core.middleware import mfa_setup_pending
 from workforce.payroll import queries as payroll_queries
@@ -74,6 +75,9 @@ def navigation(request):
         items.append((_("Exam settings"), reverse("exams:exam-manage-list")))
     if exam_queries.can_grade(user):
         items.append((_("Grading"), reverse("exams:grading-queue")))
+    # Anyone with a Worker record has a statement; staff reach the reports of their roles.
+    if worker is not None or reports_queries.reports_for(user):
+        items.append((_("Reports"), reverse("reports:index")))
     if people_queries.can_browse_workers(user):
         items += [
             (_("Workers"), reverse("people:worker-list")),

@@ -20,6 +20,7 @@ class Job(models.Model):
         PAYROLL_RUN = "payroll_run", _("Calculate a payroll run")
         PAYSLIPS = "payslips", _("Make a run's payslips")
         CAREER_EVALUATION = "career_evaluation", _("Evaluate everyone for promotion")
+        REPORT = "report", _("Build a report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,0 +1,448 @@
+"""One Report, four formats: the HTML page, a PDF (WeasyPrint), an XLSX workbook and CSV files.
+
+Every format shows the same figures, formatted by the same rules, so a number read on the page
+is the number in the files:
+- money (Decimal) with two decimals, or as many as the builder kept when it kept more (a cost
+  per item to the hundredth of a cent);
+- rates (floats listed in Table.percent_columns; Figures marked is_percent, and every float
+  Figure) as percentages with one decimal;
+- other floats with two decimals; integers as they are.
+The page and the PDF group digits in the active language; the CSV writes plain numbers (a dot,
+no grouping) and the XLSX stores numbers as numbers with the matching display format.
+"""
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .base import Figure, Report, ReportFilter, Table
+
+# A table on the page shows this many rows; the files hold them all.
+PAGE_ROWS = 500
+# Above this many rows in all, a report's PDF and XLSX are made by a background task.
+BACKGROUND_ROWS = 5000
+XLSX_FORMATS = {
+    "percent": "0.0%",
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- one value --------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A frame's cell as a plain Python value: numpy scalars unwrapped, missing values None."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return None if value.is_nan() else value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, date):  # numpy scalars
+        value = value.item()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):  # a list or another container: shown as text
+        return value
+    return value
+
+
+def kind_of(value, *, percent: bool = False) -> str:
+    """How a value is shown: money, percent, int, number, date, text or empty."""
+    value = _plain(value)
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "text"
+    if isinstance(value, Decimal):
+        return "money"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "percent" if percent else "number"
+    if isinstance(value, date):  # datetime too
+        return "date"
+    return "text"
+
+
+def _places(value: Decimal) -> int:
+    """A Decimal's decimals: two for money, more when the builder kept more."""
+    exponent = value.as_tuple().exponent
+    return max(2, -exponent) if isinstance(exponent, int) else 2
+
+
+def _decimal(value) -> Decimal:
+    # A float through its shortest repr: 0.1 is 0.1, not 0.1000000000000000055511151231257827.
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _rounded(value, places: int) -> Decimal:
+    return _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _percent(value) -> Decimal:
+    """A rate as a percentage with one decimal: 0.91875 is 91.9."""
+    return _rounded(_decimal(value) * 100, 1)
+
+
+def _date_text(value) -> str:
+    if isinstance(value, datetime):
+        return formats.date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value,
+            "SHORT_DATETIME_FORMAT",
+        )
+    return value.isoformat()
+
+
+def display(value, *, percent: bool = False) -> str:
+    """A value as the page and the PDF show it, in the active language."""
+    value = _plain(value)
+    kind = kind_of(value, percent=percent)
+    if kind == "empty":
+        return "—"
+    if kind == "money":
+        places = _places(value)
+        return formats.number_format(
+            _rounded(value, places), places, use_l10n=True, force_grouping=True
+        )
+    if kind == "number":
+        return formats.number_format(_rounded(value, 2), 2, use_l10n=True, force_grouping=True)
+    if kind == "percent":
+        number = formats.number_format(_percent(value), 1, use_l10n=True)
+        return _("%(number)s%%") % {"number": number}
+    if kind == "int":
+        return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    if kind == "date":
+        return _date_text(value)
+    return str(value)
+
+
+def plain_text(value, *, percent: bool = False) -> str:
+    """A value as the CSV writes it: a dot for decimals and no grouping, in any language."""
+    value = _plain(value)
+    kind = kind_of(value, percent=percent)
+    if kind == "empty":
+        return ""
+    if kind == "money":
+        return f"{_rounded(value, _places(value)):f}"
+    if kind == "number":
+        return f"{_rounded(value, 2):f}"
+    if kind == "percent":
+        return f"{_percent(value):f}%"
+    if kind == "int":
+        return str(value)
+    if kind == "date":
+        return value.isoformat()
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text  # not a spreadsheet formula
+
+
+def _xlsx_value(value, *, percent: bool = False):
+    """A value as an XLSX cell holds it, and the cell's number format."""
+    value = _plain(value)
+    kind = kind_of(value, percent=percent)
+    if kind == "empty":
+        return None, None
+    if kind == "money":
+        places = _places(value)
+        return float(_rounded(value, places)), "#,##0." + "0" * places
+    if kind == "number":
+        return float(_rounded(value, 2)), XLSX_FORMATS[kind]
+    if kind == "percent":
+        return float(_percent(value) / 100), XLSX_FORMATS["percent"]
+    if kind == "int":
+        return value, XLSX_FORMATS["int"]
+    if kind == "date":
+        if isinstance(value, datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
+            return value, XLSX_FORMATS["datetime"]
+        return value, XLSX_FORMATS["date"]
+    return str(value), None
+
+
+def figure_is_percent(figure: Figure) -> bool:
+    """Marked so, or a float: a figure that is not a rate is an int, a Decimal or words."""
+    return figure.is_percent or isinstance(_plain(figure.value), float)
+
+
+def figure_text(figure: Figure) -> str:
+    return display(figure.value, percent=figure_is_percent(figure))
+
+
+def figure_plain(figure: Figure) -> str:
+    return plain_text(figure.value, percent=figure_is_percent(figure))
+
+
+# --- the report as a whole --------------------------------------------------------------------
+
+
+def row_count(report: Report) -> int:
+    return sum(len(table.frame) for table in report.tables)
+
+
+def is_large(report: Report) -> bool:
+    """PDF and XLSX of a report this large are made in the background."""
+    return row_count(report) > BACKGROUND_ROWS
+
+
+def filter_words(report_filter: ReportFilter) -> list[tuple[str, str]]:
+    """The filter in words, for the page's heading, the PDF's cover and the XLSX: the period,
+    then each chosen run, site, team, project, domain and worker by name."""
+    from workforce.payroll.models import PayrollRun
+    from workforce.people.models import Domain, Site, Team, Worker
+    from workforce.projects.models import Project
+
+    period = _("%(start)s to %(end)s") % {
+        "start": formats.date_format(report_filter.start, "DATE_FORMAT"),
+        "end": formats.date_format(report_filter.end, "DATE_FORMAT"),
+    }
+    words = [(_("Period"), period)]
+    named = [
+        ("run_id", _("Payroll run"), PayrollRun.objects.select_related("site", "team")),
+        ("site_id", _("Site"), Site.objects.all()),
+        ("team_id", _("Team"), Team.objects.all()),
+        ("project_id", _("Project"), Project.objects.all()),
+        ("domain_id", _("Domain"), Domain.objects.all()),
+        ("worker_id", _("Worker"), Worker.objects.select_related("user")),
+    ]
+    for attribute, label, objects in named:
+        pk = getattr(report_filter, attribute)
+        if pk is not None:
+            found = objects.filter(pk=pk).first()
+            words.append((label, str(found) if found is not None else "—"))
+    return words
+
+
+def _is_number_kind(kind: str) -> bool:
+    return kind in {"money", "percent", "int", "number"}
+
+
+def _table_rows(table: Table, limit: int | None = None) -> list[list[dict]]:
+    percent = set(table.percent_columns)
+    frame = table.frame if limit is None else table.frame.head(limit)
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        row = []
+        for column, value in zip(frame.columns, values, strict=True):
+            is_percent = column in percent
+            kind = kind_of(value, percent=is_percent)
+            row.append(
+                {
+                    "text": "" if kind == "empty" else display(value, percent=is_percent),
+                    "is_number": _is_number_kind(kind),
+                }
+            )
+        rows.append(row)
+    return rows
+
+
+def _headers(table: Table) -> list[dict]:
+    percent = set(table.percent_columns)
+    headers = []
+    for column in table.frame.columns:
+        series = table.frame[column]
+        sample = next((v for v in series if _plain(v) is not None), None)
+        kind = kind_of(sample, percent=column in percent)
+        headers.append(
+            {"label": table.labels.get(column, str(column)), "is_number": _is_number_kind(kind)}
+        )
+    return headers
+
+
+def _table_context(table: Table, limit: int | None) -> dict:
+    return {
+        "key": table.key,
+        "title": table.title,
+        "note": table.note,
+        "headers": _headers(table),
+        "rows": _table_rows(table, limit),
+        "row_count": len(table.frame),
+        "is_cut": limit is not None and len(table.frame) > limit,
+        "shown": min(len(table.frame), limit) if limit is not None else len(table.frame),
+    }
+
+
+def html_context(report: Report, *, whole: bool = False) -> dict:
+    """What the page (its tables cut at PAGE_ROWS) and the PDF (`whole`) show, all formatted:
+    templates only lay it out."""
+    limit = None if whole else PAGE_ROWS
+    return {
+        "report": report,
+        "figures": [
+            {"key": figure.key, "label": figure.label, "text": figure_text(figure)}
+            for figure in report.figures
+        ],
+        "tables": [_table_context(table, limit) for table in report.tables],
+        "charts": [] if report.is_empty else report.charts,
+        "filter_words": filter_words(report.report_filter),
+        "is_empty": report.is_empty,
+        "row_count": row_count(report),
+    }
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def report_html_for_pdf(report: Report, *, made_by, made_at: datetime) -> str:
+    context = html_context(report, whole=True)
+    context |= {"made_by": made_by, "made_at": made_at}
+    return render_to_string("reports/report_pdf.html", context)
+
+
+def report_pdf(report: Report, *, made_by, made_at: datetime | None = None) -> bytes:
+    """The report as an A4 landscape PDF in the active language: a cover (title, filter in
+    words, who made it and when), a summary of the figures, the charts, then the tables."""
+    from workforce.payroll import pdf
+
+    html = report_html_for_pdf(report, made_by=made_by, made_at=made_at or timezone.now())
+    return pdf._pdf_from_html(html, str(settings.BASE_DIR))
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel refuses these characters and names over 31 characters, and names must differ.
+    name = re.sub(r"[\[\]:*?/\\']", " ", str(title)).strip()[:31] or "Sheet"
+    base, n = name, 2
+    while name.lower() in used:
+        suffix = f" {n}"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _write_cells(sheet, row: int, values: list, formats_: list) -> None:
+    for column, (value, number_format) in enumerate(zip(values, formats_, strict=True), start=1):
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # a text starting with "=" stays text
+        if number_format:
+            cell.number_format = number_format
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The report as a workbook: a "Summary" sheet of the figures under the title and the
+    filter in words, then one sheet per table with labelled headers. Numbers are number cells
+    (money with two decimals, rates as percentages)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    buffer = io.BytesIO()
+    used = {_("Summary").lower()}
+    words = filter_words(report.report_filter)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        summary = pd.DataFrame(
+            {
+                _("Figure"): [f.label for f in report.figures],
+                _("Value"): [None] * len(report.figures),
+            }
+        )
+        first = 4 + len(words)
+        summary.to_excel(writer, sheet_name=_("Summary"), index=False, startrow=first - 1)
+        sheet = writer.sheets[_("Summary")]
+        sheet["A1"] = str(report.title)
+        sheet["A1"].font = Font(bold=True, size=13)
+        if report.subtitle:
+            sheet["B1"] = str(report.subtitle)
+        for offset, (label, text) in enumerate(words):
+            sheet.cell(row=2 + offset, column=1, value=str(label))
+            sheet.cell(row=2 + offset, column=2, value=str(text))
+        for cell in sheet[first]:
+            cell.font = bold
+        for offset, figure in enumerate(report.figures, start=1):
+            value, number_format = _xlsx_value(figure.value, percent=figure_is_percent(figure))
+            _write_cells(sheet, first + offset, [str(figure.label), value], [None, number_format])
+        if report.is_empty:
+            sheet.cell(
+                row=first + len(report.figures) + 2, column=1, value=_("No data for this filter")
+            )
+        sheet.column_dimensions["A"].width = 45
+        sheet.column_dimensions["B"].width = 22
+
+        for table in report.tables:
+            name = _sheet_name(table.title, used)
+            percent = set(table.percent_columns)
+            labels = [str(table.labels.get(c, c)) for c in table.frame.columns]
+            pd.DataFrame(columns=labels).to_excel(writer, sheet_name=name, index=False, startrow=2)
+            sheet = writer.sheets[name]
+            sheet["A1"] = str(table.title)
+            sheet["A1"].font = Font(bold=True, size=13)
+            if table.note:
+                sheet["A2"] = str(table.note)
+            for cell in sheet[3]:
+                cell.font = bold
+            sheet.freeze_panes = "A4"
+            for position, values in enumerate(table.frame.itertuples(index=False, name=None)):
+                cells = [
+                    _xlsx_value(value, percent=column in percent)
+                    for column, value in zip(table.frame.columns, values, strict=True)
+                ]
+                _write_cells(sheet, 4 + position, [c[0] for c in cells], [c[1] for c in cells])
+            if table.frame.empty:
+                sheet.cell(row=4, column=1, value=_("No data for this filter"))
+            for position, label in enumerate(labels, start=1):
+                sheet.column_dimensions[get_column_letter(position)].width = min(
+                    max(len(label), 10) + 3, 40
+                )
+    return buffer.getvalue()
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def table_csv(table: Table) -> str:
+    """One table as CSV with labelled headers; an empty table says so under its headers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([str(table.labels.get(c, c)) for c in table.frame.columns])
+    percent = set(table.percent_columns)
+    for values in table.frame.itertuples(index=False, name=None):
+        writer.writerow(
+            [
+                plain_text(value, percent=column in percent)
+                for column, value in zip(table.frame.columns, values, strict=True)
+            ]
+        )
+    if table.frame.empty:
+        writer.writerow([_("No data for this filter")])
+    return buffer.getvalue()
+
+
+def figures_csv(report: Report) -> str:
+    """The headline figures as CSV: key, label, value."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("Key"), _("Figure"), _("Value")])
+    for figure in report.figures:
+        writer.writerow([figure.key, str(figure.label), figure_plain(figure)])
+    if report.is_empty:
+        writer.writerow(["", _("No data for this filter"), ""])
+    return buffer.getvalue()
+
+
+def filename(report: Report, extension: str, key: str = "") -> str:
+    """ASCII, stable: payroll-2026-03-01-2026-03-31.pdf, payroll-2026-03-01-2026-03-31-by_team.csv."""
+    report_filter = report.report_filter
+    parts = [report.slug, report_filter.start.isoformat(), report_filter.end.isoformat()]
+    if key:
+        parts.append(re.sub(r"[^A-Za-z0-9_-]+", "-", key))
+    return "-".join(parts) + f".{extension}"
