@@ -6,6 +6,7 @@ table's own DataFrame, so a chart never shows a figure the table does not.
 """
 
 import io
+import re
 from contextlib import contextmanager
 
 import pandas as pd
@@ -39,11 +40,16 @@ def _figure(name: str, width: float = 8, height: float = 3.2):
         yield figure
 
 
-def _svg(figure) -> str:
+def _svg(figure, name: str) -> str:
+    """The figure's <svg> element, its ids prefixed with the chart's name: matplotlib numbers
+    them from 1 in every figure, and a page or PDF with two charts would define each twice."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", name)
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
+    return re.sub(r'(url\(#|href="#)([^")]+)', rf"\g<1>{prefix}-\2", text)
 
 
 def bar_svg(
@@ -68,7 +74,7 @@ def bar_svg(
         axes.spines[["top", "right"]].set_visible(False)
         if len(ys) > 1:
             axes.legend(frameon=False)
-        return _svg(figure)
+        return _svg(figure, name)
 
 
 def line_svg(
@@ -91,7 +97,7 @@ def line_svg(
         axes.spines[["top", "right"]].set_visible(False)
         if len(ys) > 1:
             axes.legend(frameon=False)
-        return _svg(figure)
+        return _svg(figure, name)
 
 
 def heatmap_svg(name: str, grid: pd.DataFrame, value_label: str) -> str:
@@ -105,7 +111,7 @@ def heatmap_svg(name: str, grid: pd.DataFrame, value_label: str) -> str:
         for (row, column), value in pd.DataFrame(values).stack().items():
             axes.text(column, row, f"{value:g}", ha="center", va="center", fontsize=8)
         figure.colorbar(image, ax=axes, label=value_label)
-        return _svg(figure)
+        return _svg(figure, name)
 
 
 def steps_svg(name: str, curves: dict[str, pd.Series], xlabel: str, ylabel: str) -> str:
@@ -119,4 +125,4 @@ def steps_svg(name: str, curves: dict[str, pd.Series], xlabel: str, ylabel: str)
         axes.set_ylabel(ylabel)
         axes.spines[["top", "right"]].set_visible(False)
         axes.legend(frameon=False, fontsize=8)
-        return _svg(figure)
+        return _svg(figure, name)

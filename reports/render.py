@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 
 from .base import Figure, Report, ReportFilter, Table
 
-# A table on the page shows this many rows; the files hold them all.
+# A table on the page and in the PDF shows this many rows; the XLSX and the CSV hold them all.
+# A PDF is read, not searched: ten thousand rows of it took minutes to lay out and nobody
+# reads them, while the page and the PDF showing the same rows keeps them comparable.
 PAGE_ROWS = 500
 # Above this many rows in all, a report's PDF and XLSX are made by a background task.
 BACKGROUND_ROWS = 5000
@@ -234,9 +236,9 @@ def _is_number_kind(kind: str) -> bool:
     return kind in {"money", "percent", "int", "number"}
 
 
-def _table_rows(table: Table, limit: int | None = None) -> list[list[dict]]:
+def _table_rows(table: Table, limit: int) -> list[list[dict]]:
     percent = set(table.percent_columns)
-    frame = table.frame if limit is None else table.frame.head(limit)
+    frame = table.frame.head(limit)
     rows = []
     for values in frame.itertuples(index=False, name=None):
         row = []
@@ -266,7 +268,8 @@ def _headers(table: Table) -> list[dict]:
     return headers
 
 
-def _table_context(table: Table, limit: int | None) -> dict:
+def _table_context(table: Table) -> dict:
+    limit = PAGE_ROWS
     return {
         "key": table.key,
         "title": table.title,
@@ -274,22 +277,21 @@ def _table_context(table: Table, limit: int | None) -> dict:
         "headers": _headers(table),
         "rows": _table_rows(table, limit),
         "row_count": len(table.frame),
-        "is_cut": limit is not None and len(table.frame) > limit,
-        "shown": min(len(table.frame), limit) if limit is not None else len(table.frame),
+        "is_cut": len(table.frame) > limit,
+        "shown": min(len(table.frame), limit),
     }
 
 
-def html_context(report: Report, *, whole: bool = False) -> dict:
-    """What the page (its tables cut at PAGE_ROWS) and the PDF (`whole`) show, all formatted:
-    templates only lay it out."""
-    limit = None if whole else PAGE_ROWS
+def html_context(report: Report) -> dict:
+    """What the page and the PDF show (their tables cut at PAGE_ROWS), all formatted: templates
+    only lay it out."""
     return {
         "report": report,
         "figures": [
             {"key": figure.key, "label": figure.label, "text": figure_text(figure)}
             for figure in report.figures
         ],
-        "tables": [_table_context(table, limit) for table in report.tables],
+        "tables": [_table_context(table) for table in report.tables],
         "charts": [] if report.is_empty else report.charts,
         "filter_words": filter_words(report.report_filter),
         "is_empty": report.is_empty,
@@ -301,7 +303,7 @@ def html_context(report: Report, *, whole: bool = False) -> dict:
 
 
 def report_html_for_pdf(report: Report, *, made_by, made_at: datetime) -> str:
-    context = html_context(report, whole=True)
+    context = html_context(report)
     context |= {"made_by": made_by, "made_at": made_at}
     return render_to_string("reports/report_pdf.html", context)
 

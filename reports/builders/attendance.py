@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import formats
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
 from reports.charts import heatmap_svg, line_svg
 from workforce.attendance.days import attendance_days
 from workforce.attendance.models import DayStatus, LeaveRequest, LeaveType
+from workforce.attendance.queries import leave_used
 from workforce.people.models import Worker
 from workforce.projects.models import Assignment
 
@@ -236,25 +237,15 @@ def _leave(workers, days: pd.DataFrame | None, year: int) -> pd.DataFrame:
     """Per leave type: workdays on leave in the period, and the year's balances summed over the
     workers employed in the period (attendance.queries.leave_balances' definitions)."""
     worker_count = workers.count()
-    used = {
-        (row["leave_type__kind"], row["status"]): row["days"]
-        for row in LeaveRequest.objects.filter(
-            worker__in=workers,
-            starts_on__year=year,
-            status__in=[LeaveRequest.Status.APPROVED, LeaveRequest.Status.PENDING],
-        )
-        .values("leave_type__kind", "status")
-        .annotate(days=Sum("days"))
-        .order_by()
-    }
+    used = leave_used(workers, year)
     in_period = (
         days[days["on_leave"]].groupby("leave_kind").size() if days is not None else pd.Series()
     )
     rows = []
     for leave_type in LeaveType.objects.all():
         allowance = _days(leave_type.yearly_allowance_days * worker_count)
-        taken = _days(used.get((leave_type.kind, LeaveRequest.Status.APPROVED)))
-        pending = _days(used.get((leave_type.kind, LeaveRequest.Status.PENDING)))
+        taken = _days(used.get((leave_type.pk, LeaveRequest.Status.APPROVED)))
+        pending = _days(used.get((leave_type.pk, LeaveRequest.Status.PENDING)))
         rows.append(
             {
                 "leave_type": str(leave_type.get_kind_display()),

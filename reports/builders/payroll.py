@@ -359,7 +359,7 @@ def _by_bucket(lines: pd.DataFrame, named: str) -> pd.DataFrame:
         return _frame(f"by_{named}")
     # The register's rule words each line in a Python loop: word each kind of line once.
     kinds = lines[["component", named]].drop_duplicates()
-    words = exports._bucket(kinds, named)
+    words = exports.line_bucket(kinds, named)
     if words.empty:
         return _frame(f"by_{named}")
     rows = lines.merge(words, on=["component", named], how="inner")
@@ -512,7 +512,7 @@ def _flagged(slips: QuerySet[Payslip]) -> pd.DataFrame:
                 {
                     "month": month.strftime("%Y-%m"),
                     "employee_number": number,
-                    "name": exports._full_name(first, last, email),
+                    "name": exports.full_name(first, last, email),
                     "team": team or _("No team"),
                     "warning": words[key],
                 }

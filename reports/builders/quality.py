@@ -246,7 +246,7 @@ def _by_project(table, projects, scope: Scope, start, end) -> pd.DataFrame:
     frame["agreement_items"] = 0
     if scope.is_everyone:
         for project in Project.objects.filter(pk__in=list(frame["project_id"])):
-            result = metrics.agreement(project, start, end)
+            result = metrics.agreement(project, start, end, alpha_only=True)
             row = frame["project_id"] == project.pk
             frame.loc[row, "agreement_items"] = result.items
             if result.alpha is not None:

@@ -58,9 +58,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def roles_and_rungs(transactional_db):
-    """A transactional test flushes what the migrations made; put it back."""
+    """A transactional test flushes what the migrations made; put it back. Autouse, so it runs
+    before any fixture of a browser test that reads the seeded roles, rungs or ladder."""
     restore_migration_data()
 
 

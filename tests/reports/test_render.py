@@ -309,12 +309,25 @@ def test_the_same_large_file_asked_for_twice_follows_the_job_already_running(
     assert Job.objects.filter(kind=Job.Kind.REPORT).count() == 1
 
 
-def test_a_long_table_is_cut_on_the_page_but_whole_in_the_files(admin_client, monkeypatch):
+def test_a_long_table_is_cut_alike_on_the_page_and_in_the_pdf_but_whole_in_the_files(
+    admin_client, monkeypatch
+):
     monkeypatch.setattr(render, "PAGE_ROWS", 2)
+    cut = "The first 2 of 4 rows; the XLSX and the CSV hold them all."
     html = get(admin_client, f"/reports/payroll/?{QUERY}").content.decode()
-    assert "The first 2 of 4 rows; the XLSX and the CSV hold them all." in html
+    assert cut in html
+    pdf, _fonts = pdf_text(get(admin_client, f"/reports/payroll/report.pdf?{QUERY}").content)
+    assert cut in " ".join(pdf.split())
     rows = csv_rows(get(admin_client, f"/reports/payroll/workers.csv?{QUERY}").content)
     assert len(rows) == 5
+    numbers = [row[0] for row in rows[1:]]  # the chart names workers; only the table numbers them
+    table = html[html.index('data-key="workers"') :]
+    assert [n in table for n in numbers] == [True, True, False, False]
+    assert [n in pdf for n in numbers] == [True, True, False, False]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(get(admin_client, f"/reports/payroll/report.xlsx?{QUERY}").content)
+    )["Workers"]
+    assert sheet.max_row == 3 + 4
 
 
 def test_the_fake_builder_knows_its_totals(crew):
@@ -322,3 +335,16 @@ def test_the_fake_builder_knows_its_totals(crew):
 
     report = fake_build(ReportFilter(start=MARCH, end=MARCH_END), Scope(user=crew["lead"]))
     assert report.figures[0].value == Decimal("9862.75")
+
+
+def test_two_charts_on_one_page_define_each_id_once_and_every_reference_resolves():
+    from reports.charts import bar_svg, line_svg
+
+    frame = pd.DataFrame({"team": ["A", "B"], "net": [1.0, 2.0]})
+    page = bar_svg("net by team", frame, "team", ["net"], {}) + line_svg(
+        "net by month", frame, "team", ["net"], {}
+    )
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))
+    references = set(re.findall(r'(?:url\(#|href="#)([^")]+)', page))
+    assert references and references <= set(ids)

@@ -220,6 +220,9 @@ def test_agreement_on_shared_items_at_the_projects_level(annotator, second_annot
     [pair] = result.pairs
     assert pair.shared_items == 20 and 0.5 < pair.kappa < 1
     assert set(result.estimated_accuracy) == {annotator.pk, second_annotator.pk}
+    quick = metrics.agreement(project, day, day, alpha_only=True)
+    assert quick.alpha == result.alpha and quick.items == 20
+    assert quick.pairs == [] and quick.estimated_accuracy == {}
 
 
 def test_agreement_on_ratings_uses_the_scores(annotator, second_annotator, project):

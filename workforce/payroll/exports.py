@@ -65,7 +65,7 @@ LINE_FIELDS = {
 # --- reading -------------------------------------------------------------------------------
 
 
-def _full_name(first: str, last: str, email: str) -> str:
+def full_name(first: str, last: str, email: str) -> str:
     # The same words User.__str__ shows: the full name, else the email address.
     return f"{first or ''} {last or ''}".strip() or email
 
@@ -75,7 +75,7 @@ def _names(frame: pd.DataFrame) -> pd.Series:
         return pd.Series([], dtype="object", index=frame.index)
     return pd.Series(
         [
-            _full_name(f, la, e)
+            full_name(f, la, e)
             for f, la, e in zip(
                 frame["first_name"], frame["last_name"], frame["email"], strict=True
             )
@@ -181,7 +181,7 @@ def bank_file(run: PayrollRun, currency: str) -> str:
         writer.writerow(
             [
                 number,
-                _full_name(first, last, email),
+                full_name(first, last, email),
                 holder or "",
                 account or "",
                 code or "",
@@ -289,7 +289,7 @@ def _by_currency(slips: pd.DataFrame) -> pd.DataFrame:
     return _finish(frame, headers, TOTALS, [])
 
 
-def _bucket(lines: pd.DataFrame, named: str) -> pd.DataFrame:
+def line_bucket(lines: pd.DataFrame, named: str) -> pd.DataFrame:
     """Each line's row in the by-project (named="project") or by-domain summary, and an order:
     projects or domains by name first, then salary, adjustments and deferred moves."""
     lines = lines[~lines["component"].isin([Component.GROSS.value, Component.NET.value])]
@@ -314,7 +314,7 @@ def _bucket(lines: pd.DataFrame, named: str) -> pd.DataFrame:
 
 
 def _by_bucket(lines: pd.DataFrame, named: str, title: str) -> pd.DataFrame:
-    lines = _bucket(lines, named)
+    lines = line_bucket(lines, named)
     rows, total_rows = [], []
     for currency, group in lines.groupby("currency", sort=True):
         buckets = group.groupby(["rank", "label"], sort=True)

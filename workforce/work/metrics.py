@@ -204,9 +204,13 @@ def dawid_skene_accuracy(units: pd.DataFrame) -> dict:
     return accuracy
 
 
-def agreement(project: Project, start: date, end: date, worker_ids=None) -> Agreement:
+def agreement(
+    project: Project, start: date, end: date, worker_ids=None, *, alpha_only: bool = False
+) -> Agreement:
     """Agreement on the items of the project labelled in the period by two or more annotators.
-    Ordinal and interval projects compare scores; answers without one are left out."""
+    Ordinal and interval projects compare scores; answers without one are left out.
+    `alpha_only` stops after Krippendorff's alpha: the pairs and the Dawid-Skene estimates grow
+    with the square of the annotators, and a report over thousands of them needs only alpha."""
     level = project.label_scale
     annotations = Annotation.objects.filter(project=project, worked_on__range=(start, end))
     frame = pd.DataFrame.from_records(
@@ -226,6 +230,8 @@ def agreement(project: Project, start: date, end: date, worker_ids=None) -> Agre
         return result
     result.annotators = int(frame["worker"].nunique())
     result.alpha = krippendorff_alpha(frame, level)
+    if alpha_only:
+        return result
     by_worker = {w: rows.set_index("item")["value"] for w, rows in frame.groupby("worker")}
     for a, b in combinations(sorted(by_worker), 2):
         both = by_worker[a].index.intersection(by_worker[b].index)
