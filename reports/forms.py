@@ -48,6 +48,24 @@ class WorkerField(forms.ModelChoiceField):
         return worker
 
 
+def _default_period(report_type, scope: Scope, today: date | None) -> tuple[date, date]:
+    """The last complete month, or the report's own number of complete months (retention
+    follows a year's hires); for the payroll report, the latest month up to it with a run this
+    user sees: a team lead's last month often still waits for approval, and an empty report is
+    a poor place to start."""
+    start, end = last_complete_month(today)
+    if report_type.default_months > 1:
+        year, month = divmod(start.year * 12 + start.month - report_type.default_months, 12)
+        return date(year, month + 1, 1), end
+    if "run" not in report_type.filters:
+        return start, end
+    runs = queries.runs_in(scope).filter(period_start__lte=start)
+    if scope.team_ids is not None:
+        runs = runs.filter(payslips__team_id__in=scope.team_ids)
+    latest = runs.values_list("period_start", "period_end").first()
+    return latest if latest is not None else (start, end)
+
+
 class ReportFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), widget=DATE_INPUT)
@@ -92,7 +110,7 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, report_type, scope: Scope, today: date | None = None):
-        start, end = last_complete_month(today)
+        start, end = _default_period(report_type, scope, today)
         defaults = {"start": start.isoformat(), "end": end.isoformat()}
         own = queries.own_worker(scope.user)
         if own is not None:

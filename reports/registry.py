@@ -23,6 +23,7 @@ class ReportType:
     builder: str  # "reports.builders.<slug>.build"
     may_open: Callable[[object], bool]  # may this user open the report at all
     filters: tuple[str, ...]  # of "run", "site", "team", "project", "domain", "worker"
+    default_months: int = 1  # complete months the page opens on
 
     def build(self, report_filter: ReportFilter, scope: Scope) -> Report:
         return import_string(self.builder)(report_filter, scope)
@@ -80,6 +81,8 @@ REPORTS: dict[str, ReportType] = {
             builder="reports.builders.retention.build",
             may_open=queries.can_open_retention,
             filters=("site", "team", "domain"),
+            # A month's hires are too few for a survival curve; a year's show the cohorts.
+            default_months=12,
         ),
         ReportType(
             slug="statement",

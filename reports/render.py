@@ -28,7 +28,7 @@ from .base import Figure, Report, ReportFilter, Table
 # A table on the page and in the PDF shows this many rows; the XLSX and the CSV hold them all.
 # A PDF is read, not searched: ten thousand rows of it took minutes to lay out and nobody
 # reads them, while the page and the PDF showing the same rows keeps them comparable.
-PAGE_ROWS = 500
+PAGE_ROWS = 250
 # Above this many rows in all, a report's PDF and XLSX are made by a background task.
 BACKGROUND_ROWS = 5000
 XLSX_FORMATS = {

@@ -306,6 +306,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The scheduler renews its lock every 5 seconds and logs each renewal at INFO.
         "apscheduler": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO, and a warning for every SVG style
+        # property of a chart it does not read (hundreds a report); its errors still show.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

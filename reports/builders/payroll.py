@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
@@ -221,6 +221,18 @@ def _runs(months: list[date], scope: Scope) -> list[PayrollRun]:
         PayrollRun.objects.select_related("site", "team")
         .filter(period_start__in=months, status__in=_statuses(scope))
         .order_by("period_start", "pk")
+    )
+
+
+def _waiting_months(months: list[date], scope: Scope) -> list[date]:
+    """The months of the period with a run this user does not see yet (not approved)."""
+    if _is_payroll_admin(scope):
+        return []
+    return sorted(
+        PayrollRun.objects.filter(period_start__in=months)
+        .exclude(status__in=PayrollRun.FINAL)
+        .values_list("period_start", flat=True)
+        .distinct()
     )
 
 
@@ -688,6 +700,20 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
     notes = [_("Amounts in different currencies are never added together.")]
     if any(not run.is_final for run in runs):
         notes.append(_("Includes runs not yet approved: their figures may still change."))
+    waiting = _waiting_months(period.months, scope) if report_filter.run_id is None else []
+    if waiting:
+        # Said, so that a team lead reads an empty month as "not approved yet", not "no pay".
+        notes.append(
+            _(
+                "Pay for %(months)s is still being checked: it appears here once a payroll "
+                "admin approves it."
+            )
+            % {
+                "months": ", ".join(
+                    formats.date_format(month, "YEAR_MONTH_FORMAT") for month in waiting
+                )
+            }
+        )
     report = Report(
         slug=SLUG,
         title=_("Payroll report"),

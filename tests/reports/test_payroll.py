@@ -35,6 +35,7 @@ from workforce.people.roles import Role
 pytestmark = pytest.mark.django_db
 
 FEBRUARY = date(2026, 2, 1)
+APRIL_2 = date(2026, 4, 2)
 MARCH_FILTER = ReportFilter(start=MARCH, end=date(2026, 3, 31))
 ADMIN = frozenset({Role.PAYROLL_ADMIN})
 
@@ -260,6 +261,8 @@ def test_a_run_not_yet_approved_is_for_payroll_admins_only(march, admins, make_u
     )
     assert hidden.is_empty
     assert hidden.figures == [] and hidden.charts == []
+    waiting = "Pay for March 2026 is still being checked: it appears here once a payroll admin"
+    assert any(note.startswith(waiting) for note in hidden.notes)
     by_run = payroll_report.build(
         MARCH_FILTER.with_(run_id=run.pk), Scope(user=lead, roles=frozenset({Role.HR}))
     )
@@ -268,6 +271,28 @@ def test_a_run_not_yet_approved_is_for_payroll_admins_only(march, admins, make_u
     seen = payroll_report.build(MARCH_FILTER, admin_scope(admins[0]))
     assert figures(seen)["net_cny"] == Decimal("4490.00")
     assert any("not yet approved" in note for note in seen.notes)
+    assert not any("still being checked" in note for note in seen.notes)
+
+
+def test_the_report_opens_on_the_latest_month_the_user_sees(march, admins, make_user):  # noqa: F811
+    from reports.forms import ReportFilterForm
+    from reports.registry import REPORTS
+
+    def default_period(scope):
+        form = ReportFilterForm({}, report_type=REPORTS["payroll"], scope=scope, today=APRIL_2)
+        assert form.is_valid(), form.errors
+        return form.report_filter().start, form.report_filter().end
+
+    lead = make_user("supervisor")
+    legal = Scope(user=lead, team_ids=frozenset({march["legal"].pk}), roles=frozenset())
+    medical = Scope(user=lead, team_ids=frozenset({march["medical"].pk}), roles=frozenset())
+    # March waits for approval: the legal team's lead opens on February, the month paid.
+    assert default_period(legal) == (FEBRUARY, date(2026, 2, 28))
+    # Nothing approved for the medical team yet: the last complete month, which says why.
+    assert default_period(medical) == (MARCH, date(2026, 3, 31))
+    assert default_period(admin_scope(admins[0])) == (MARCH, date(2026, 3, 31))
+    approve(march["run"], admins)
+    assert default_period(legal) == (MARCH, date(2026, 3, 31))
 
 
 def test_team_filter_and_project_filter(march, admins, legal_project):  # noqa: F811

@@ -240,6 +240,21 @@ def test_without_dates_a_report_opens_on_the_last_complete_month(client, crew, f
     assert f"start={start.isoformat()}&end={end.isoformat()}" in response.context["query"]
 
 
+def test_retention_opens_on_the_last_twelve_complete_months(make_user):
+    from reports.base import Scope
+    from reports.registry import REPORTS
+
+    form = ReportFilterForm(
+        {},
+        report_type=REPORTS["retention"],
+        scope=Scope(user=make_user("hr")),
+        today=date(2026, 12, 6),
+    )
+    assert form.is_valid(), form.errors
+    chosen = form.report_filter()
+    assert (chosen.start, chosen.end) == (date(2025, 12, 1), date(2026, 11, 30))
+
+
 def test_last_complete_month():
     assert last_complete_month(date(2026, 3, 1)) == (date(2026, 2, 1), date(2026, 2, 28))
     assert last_complete_month(date(2026, 1, 15)) == (date(2025, 12, 1), date(2025, 12, 31))

@@ -210,6 +210,7 @@ def build(progress=None) -> DemoSummary:
 def _app_sections():
     from careers import demo as careers_demo
     from exams import demo as exams_demo
+    from reports import demo as reports_demo
     from training import demo as training_demo
     from workforce.attendance import demo as attendance_demo
     from workforce.payroll import demo as payroll_demo
@@ -226,6 +227,7 @@ def _app_sections():
         work_demo,
         payroll_demo,
         careers_demo,
+        reports_demo,
     ]
 
 
