@@ -224,6 +224,14 @@ def _runs(months: list[date], scope: Scope) -> list[PayrollRun]:
     )
 
 
+def waiting_note(months: list[date]) -> str:
+    """Those who see only approved runs are told which months are still being checked."""
+    return _(
+        "Pay for %(months)s is still being checked: it appears here once a payroll admin "
+        "approves it."
+    ) % {"months": ", ".join(formats.date_format(month, "YEAR_MONTH_FORMAT") for month in months)}
+
+
 def _waiting_months(months: list[date], scope: Scope) -> list[date]:
     """The months of the period with a run this user does not see yet (not approved)."""
     if _is_payroll_admin(scope):
@@ -703,17 +711,7 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
     waiting = _waiting_months(period.months, scope) if report_filter.run_id is None else []
     if waiting:
         # Said, so that a team lead reads an empty month as "not approved yet", not "no pay".
-        notes.append(
-            _(
-                "Pay for %(months)s is still being checked: it appears here once a payroll "
-                "admin approves it."
-            )
-            % {
-                "months": ", ".join(
-                    formats.date_format(month, "YEAR_MONTH_FORMAT") for month in waiting
-                )
-            }
-        )
+        notes.append(waiting_note(waiting))
     report = Report(
         slug=SLUG,
         title=_("Payroll report"),

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from careers import eligibility
 from careers import queries as careers_queries
 from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
+from reports.builders import payroll as payroll_report
 from reports.charts import bar_svg
 from workforce.attendance.days import attendance_days, attendance_summary
 from workforce.payroll import queries as payroll_queries
-from workforce.payroll.models import Component, PayLine, PayrollRun, first_of_month
+from workforce.payroll.models import Component, PayLine, PayrollRun, Payslip, first_of_month
 from workforce.payroll.money import from_minor, to_minor
 from workforce.people.models import Worker
 from workforce.work.queries import worker_work
@@ -246,6 +247,21 @@ def _attendance(worker: Worker, start: date, end: date) -> pd.DataFrame:
 
 
 # --- pay and deferred pay ------------------------------------------------------------------
+
+
+def _waiting(worker: Worker, start: date, end: date) -> list[date]:
+    """The months of the period whose run holds the worker's payslip but is still being
+    checked: the statement says so rather than show a month without pay."""
+    return sorted(
+        Payslip.objects.filter(
+            worker=worker,
+            run__period_start__gte=first_of_month(start),
+            run__period_start__lte=end,
+        )
+        .exclude(run__status__in=PayrollRun.FINAL)
+        .values_list("run__period_start", flat=True)
+        .distinct()
+    )
 
 
 def _pay(worker: Worker, start: date, end: date) -> pd.DataFrame:
@@ -536,4 +552,7 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
     report.tables = _tables(frames)
     report.figures = _figures(frames, deferred[deferred["is_owed"].astype(bool)])
     report.charts = _charts(frames)
+    waiting = _waiting(worker, start, end)
+    if waiting:
+        report.notes.append(payroll_report.waiting_note(waiting))
     return report

@@ -356,3 +356,13 @@ def test_every_figure_is_in_a_table(march, admins):  # noqa: F811
             column, currency = key.rsplit("_", 1)
             column = {"headcount": "workers"}.get(column, column)
             assert by_currency.at[currency.upper(), column] == value, key
+
+
+def test_a_team_lead_reads_why_a_month_is_empty_on_the_page(march, client):  # noqa: F811
+    medical = march["medical"]  # nothing approved for it: the report has no data at all
+    medical.lead = WorkerFactory(site=medical.site, team=medical)
+    medical.save()
+    client.force_login(medical.lead.user)
+    page = client.get("/reports/payroll/?start=2026-03-01&end=2026-03-31").content.decode()
+    assert "No data for this filter" in page
+    assert "Pay for March 2026 is still being checked" in page

@@ -166,6 +166,11 @@ def test_pay_is_from_approved_runs_only(worker, march):  # noqa: F811
     # The run's own total is both workers': the statement holds this worker's only.
     (total,) = run_totals(march["run"])
     assert total.net > lines["net"]
+    # April is not missing pay: it is still being checked, and the statement says so.
+    waiting = "Pay for April 2026 is still being checked: it appears here once a payroll admin"
+    assert [note for note in report.notes if note.startswith(waiting)]
+    march_only = statement.build(MARCH_FILTER.with_(worker_id=worker.pk), scope)
+    assert not any("still being checked" in note for note in march_only.notes)
 
 
 def test_deferred_pay_held_due_and_still_owed(worker, march):  # noqa: F811
