@@ -59,6 +59,7 @@ LEAVERS = [
     ("LX", 170, 62, REASON.WORKLOAD),
     ("SH", 200, 120, REASON.PERSONAL),
 ]
+WORKERS = len(LEAVERS) + 1  # the leavers and the new hire, beside the core demo's roster
 NEW_HIRE_DAYS_BEFORE_MONTH_END = 20
 NEW_HIRE_ABSENT_DAYS = 7  # the last week of the month: the report's "last 7 days"
 
