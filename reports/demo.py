@@ -43,7 +43,9 @@ from workforce.people.models import (
 )
 from workforce.people.roles import Role
 
-from .forms import last_complete_month
+from .base import Scope
+from .forms import default_period
+from .registry import REPORTS
 
 PROGRESS_STEPS = 1
 REASON = Worker.ExitReason
@@ -70,18 +72,12 @@ def build(*, summary, progress) -> None:
         progress.advance(_("Reports: no demo sites, skipped"))
         return
     today = timezone.localdate()
-    year_start, month_end = _year(today)
+    # The twelve complete months the retention report opens on.
+    year_start, month_end = default_period(REPORTS["retention"], Scope(user=None), today)
     with transaction.atomic():
         _leavers(summary, sites, year_start, _first_paid_month(today))
         _new_hire_at_risk(summary, sites["SH"], month_end)
     progress.advance(_("Reports: leavers of the year and a new hire at risk"))
-
-
-def _year(today: date) -> tuple[date, date]:
-    """The twelve complete months the retention report opens on."""
-    start, end = last_complete_month(today)
-    year, month = divmod(start.year * 12 + start.month - 12, 12)
-    return date(year, month + 1, 1), end
 
 
 def _first_paid_month(today: date) -> date:

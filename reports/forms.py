@@ -48,7 +48,7 @@ class WorkerField(forms.ModelChoiceField):
         return worker
 
 
-def _default_period(report_type, scope: Scope, today: date | None) -> tuple[date, date]:
+def default_period(report_type, scope: Scope, today: date | None = None) -> tuple[date, date]:
     """The last complete month, or the report's own number of complete months (retention
     follows a year's hires); for the payroll report, the latest month up to it with a run this
     user sees: a team lead's last month often still waits for approval, and an empty report is
@@ -110,7 +110,7 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, report_type, scope: Scope, today: date | None = None):
-        start, end = _default_period(report_type, scope, today)
+        start, end = default_period(report_type, scope, today)
         defaults = {"start": start.isoformat(), "end": end.isoformat()}
         own = queries.own_worker(scope.user)
         if own is not None:

@@ -24,8 +24,9 @@ from workforce.core.services import JobProgress, job_start
 
 from . import queries, render
 from .base import Report, ReportFilter
-from .forms import filter_from_query, last_complete_month
+from .forms import default_period, filter_from_query
 from .models import ReportFile, ReportSchedule
+from .registry import REPORTS
 
 logger = logging.getLogger(__name__)
 
@@ -162,13 +163,18 @@ def _email_link(schedule: ReportSchedule, report_file: ReportFile, report: Repor
 
 
 def schedule_build(*, schedule: ReportSchedule, today: date) -> ReportFile | None:
-    """Build one schedule's PDF for the month before `today` and email its owner a link; at
+    """Build one schedule's PDF over its report's default period and email its owner a link; at
     most once a month. Returns None when it was built already or its owner may no longer open
     the report (the schedule is then switched off)."""
     month_start = today.replace(day=1)
-    start, end = last_complete_month(today)
-    report_filter = schedule.report_filter(start, end)
     owner = schedule.owner
+    # The period the report's page opens on: the month just ended, a year for retention, and
+    # for payroll the latest month the owner sees (on the 1st, the month just ended is never
+    # approved yet, and a team lead would be mailed an empty report every month).
+    start, end = default_period(
+        REPORTS[schedule.slug], queries.scope_for(owner, schedule.slug), today
+    )
+    report_filter = schedule.report_filter(start, end)
     if not queries.may_open(owner, schedule.slug, report_filter):
         ReportSchedule.objects.filter(pk=schedule.pk).update(is_active=False)
         return None

@@ -189,9 +189,7 @@ def schedule_create(request, slug):
     else:
         messages.success(
             request,
-            _(
-                "You will receive this report by email on the 1st of every month, for the month before."
-            ),
+            _("You will receive this report by email on the 1st of every month."),
         )
     return redirect("reports:schedule-list")
 

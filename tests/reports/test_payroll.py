@@ -366,3 +366,20 @@ def test_a_team_lead_reads_why_a_month_is_empty_on_the_page(march, client):  # n
     page = client.get("/reports/payroll/?start=2026-03-01&end=2026-03-31").content.decode()
     assert "No data for this filter" in page
     assert "Pay for March 2026 is still being checked" in page
+
+
+def test_a_team_leads_monthly_email_is_the_latest_month_approved(march):  # noqa: F811
+    from django.core import mail
+
+    from reports import services as report_services
+
+    legal = march["legal"]
+    legal.lead = WorkerFactory(site=legal.site, team=legal)
+    legal.save()
+    schedule = report_services.schedule_add(
+        owner=legal.lead.user, slug="payroll", report_filter=MARCH_FILTER
+    )
+    # On 1 April, March still waits for approval: the team lead is mailed February, paid.
+    made = report_services.schedule_build(schedule=schedule, today=date(2026, 4, 1))
+    assert made.filename == "payroll-2026-02-01-2026-02-28.pdf"
+    assert len(mail.outbox) == 1
