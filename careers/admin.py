@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.people.roles import Role, has_role
+from workforce.core.admin import ReadOnlyAdminMixin, RoleAdminMixin
+from workforce.people.roles import Role
 
 from .models import (
     CareerStep,
@@ -20,37 +21,12 @@ from .models import (
 )
 
 
-class HRMixin:
-    """HR keeps these whatever model permissions their group holds."""
-
-    def _allowed(self, request) -> bool:
-        return request.user.is_active and has_role(request.user, Role.HR)
-
-    def has_module_permission(self, request):
-        return self._allowed(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_delete_permission(request, obj)
+class HRMixin(RoleAdminMixin):
+    admin_role = Role.HR
 
 
-class ShownOnlyMixin(HRMixin):
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ShownOnlyMixin(ReadOnlyAdminMixin, HRMixin):
+    pass
 
 
 @admin.register(RungProfile)

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.people.roles import Role, has_role
+from workforce.core.admin import ReadOnlyAdminMixin, RoleAdminMixin
+from workforce.people.roles import Role
 
 from . import services
 from .models import (
@@ -29,37 +30,12 @@ from .models import (
 )
 
 
-class PayrollAdminsMixin:
-    """Payroll admins keep these whatever model permissions their group holds."""
-
-    def _allowed(self, request) -> bool:
-        return request.user.is_active and has_role(request.user, Role.PAYROLL_ADMIN)
-
-    def has_module_permission(self, request):
-        return self._allowed(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_delete_permission(request, obj)
+class PayrollAdminsMixin(RoleAdminMixin):
+    admin_role = Role.PAYROLL_ADMIN
 
 
-class ShownOnlyMixin(PayrollAdminsMixin):
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ShownOnlyMixin(ReadOnlyAdminMixin, PayrollAdminsMixin):
+    pass
 
 
 class VersionChild(PayrollAdminsMixin, admin.TabularInline):

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.people.roles import Role, has_role
+from workforce.core.admin import ReadOnlyAdminMixin, RoleAdminMixin
+from workforce.people.roles import Role
 
 from .models import (
     ErrorType,
@@ -14,22 +15,9 @@ from .models import (
 )
 
 
-class ReadOnlyMixin:
-    """Work records, reviews and imports change only through their pages and the API, whose
-    services check readiness, exposure limits and who acts; the admin shows them (and their
-    history) and never edits, reverts or deletes them."""
+class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Work records, reviews and imports change only through their pages and the API."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     pass
 
 
@@ -84,24 +72,10 @@ class QualityReviewAdmin(ReadOnlyAdmin):
     inlines = [ReviewErrorInline]
 
 
-class ProjectManagersAdmin(SimpleHistoryAdmin):
-    """Lists that project managers keep up in the admin, whatever model permissions their
-    group holds."""
+class ProjectManagersAdmin(RoleAdminMixin, SimpleHistoryAdmin):
+    """Lists that project managers keep up in the admin."""
 
-    def _allowed(self, request) -> bool:
-        return request.user.is_active and has_role(request.user, Role.PROJECT_MANAGER)
-
-    def has_module_permission(self, request):
-        return self._allowed(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return self._allowed(request) or super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request) or super().has_change_permission(request, obj)
+    admin_role = Role.PROJECT_MANAGER
 
 
 @admin.register(ErrorType)
@@ -151,7 +125,7 @@ class ScoreFormulaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WorkImport)
-class WorkImportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WorkImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["file_name", "file_format", "project", "uploaded_by", "uploaded_at", "status"]
     list_filter = ["status", "file_format"]
     search_fields = ["file_name"]
