@@ -87,6 +87,11 @@ class Chart:
     svg: str  # an inline <svg> element
 
 
+def empty_frame(columns: list[str]) -> pd.DataFrame:
+    """A table with its columns and no rows: an empty period still has the table's headers."""
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+
+
 @dataclass
 class Report:
     slug: str

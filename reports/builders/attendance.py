@@ -21,13 +21,14 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
+from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table, empty_frame
 from reports.charts import heatmap_svg, line_svg
 from workforce.attendance.days import attendance_days
 from workforce.attendance.models import DayStatus, LeaveRequest, LeaveType
 from workforce.attendance.queries import leave_used
 from workforce.people.models import Worker
 from workforce.projects.models import Assignment
+from workforce.work import metrics
 
 SLUG = "attendance"
 # Above this many teams the heat map has a row per site: fifty rows read as a wall of blue.
@@ -61,16 +62,16 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
     days = _counted_days(workers, people, start, end) if not people.empty else None
 
     if days is None or days.empty:
-        by_team = _empty(TEAM_COLUMNS)
-        by_month = _empty(MONTH_COLUMNS)
-        by_team_month = _empty(TEAM_MONTH_COLUMNS)
-        heatmap, rows_by_site = _empty(HEATMAP_COLUMNS), False
+        by_team = empty_frame(TEAM_COLUMNS)
+        by_month = empty_frame(MONTH_COLUMNS)
+        by_team_month = empty_frame(TEAM_MONTH_COLUMNS)
+        heatmap, rows_by_site = empty_frame(HEATMAP_COLUMNS), False
     else:
         by_team = _rates(days, ["team"])
         by_month = _rates(days, ["month"])
         by_team_month = _rates(days, ["team", "month"])
         heatmap, rows_by_site = _absences_by_weekday(days)
-    leave = _leave(workers, days, end.year) if not people.empty else _empty(LEAVE_COLUMNS)
+    leave = _leave(workers, days, end.year) if not people.empty else empty_frame(LEAVE_COLUMNS)
 
     labels = _labels()
     tables = [
@@ -134,10 +135,6 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
         tables=tables,
         charts=_charts(by_month, heatmap, labels),
     )
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
 
 
 def _workers(report_filter: ReportFilter, scope: Scope) -> QuerySet[Worker]:
@@ -204,11 +201,11 @@ def _rates(days: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     sums["workers"] = counted.groupby(keys)["worker_id"].nunique()
     sums["workers"] = sums["workers"].fillna(0).astype("int64")
     table = sums.reset_index()
-    denominator = table["days_counted"].where(table["days_counted"] > 0)
+    counted_days = table["days_counted"]
     attended = table["present"] + table["late"] + table["half_day"]
-    table["attendance_rate"] = (attended / denominator).astype(float)
-    table["lateness_rate"] = (table["late"] / denominator).astype(float)
-    table["absence_rate"] = (table["absent"] / denominator).astype(float)
+    table["attendance_rate"] = metrics.ratio(attended, counted_days)
+    table["lateness_rate"] = metrics.ratio(table["late"], counted_days)
+    table["absence_rate"] = metrics.ratio(table["absent"], counted_days)
     columns = [*keys, "workers", *COUNTS, *RATES]
     if "team" in keys:  # teams by name, workers without a team last
         no_team = table["team"] == _("No team")
@@ -258,7 +255,7 @@ def _leave(workers, days: pd.DataFrame | None, year: int) -> pd.DataFrame:
             }
         )
     if not rows:
-        return _empty(LEAVE_COLUMNS)
+        return empty_frame(LEAVE_COLUMNS)
     return pd.DataFrame.from_records(rows, columns=LEAVE_COLUMNS)
 
 

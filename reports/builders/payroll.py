@@ -26,7 +26,7 @@ from django.db.models.functions import Cast, Round
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
+from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table, empty_frame
 from reports.charts import bar_svg
 from workforce.payroll import exports
 from workforce.payroll.models import (
@@ -345,7 +345,7 @@ def _decimals(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _frame(key: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """The table's frame in its columns' order; an empty frame has the same columns."""
     if frame is None or frame.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS[key]})
+        return empty_frame(COLUMNS[key])
     return frame[COLUMNS[key]].reset_index(drop=True)
 
 

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
+from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table, empty_frame
 from reports.charts import bar_svg
 from workforce.people.models import Worker
 from workforce.projects.models import Project
@@ -85,9 +85,9 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
 
     notes = []
     if table.empty:
-        by_project = _empty(PROJECT_COLUMNS)
-        by_team = _empty(TEAM_COLUMNS)
-        outliers = _empty(OUTLIER_COLUMNS)
+        by_project = empty_frame(PROJECT_COLUMNS)
+        by_team = empty_frame(TEAM_COLUMNS)
+        outliers = empty_frame(OUTLIER_COLUMNS)
     else:
         people = _people(workers)
         projects = _projects(set(table["project_id"]))
@@ -164,10 +164,6 @@ def _between(days: pd.DataFrame, start, end) -> pd.DataFrame:
     return days[(days["worked_on"] >= start) & (days["worked_on"] <= end)]
 
 
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-
-
 def _workers(report_filter: ReportFilter, scope: Scope) -> QuerySet[Worker]:
     """The workers in scope and filter. The scope's workers decide when it names them: a
     project's supervisor sees its annotators' work, whatever their team (work.queries)."""
@@ -233,19 +229,14 @@ def _aggregate(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         frame["accepted"] + frame["rejected"] + frame["items_accepted"] + frame["items_rejected"]
     )
     frame["judged_accepted"] = frame["accepted"] + frame["items_accepted"]
-    frame["items_per_day"] = _ratio(frame["items_submitted"], frame["days_worked"]).round(1)
-    frame["items_per_hour"] = _ratio(frame["items_submitted"] * 60, frame["active_minutes"]).round(
-        1
-    )
-    frame["target_ratio"] = _ratio(frame["items_submitted"], frame["target_items"])
-    frame["acceptance_rate"] = _ratio(frame["judged_accepted"], frame["judged"])
-    frame["gold_accuracy"] = _ratio(frame["gold_correct"], frame["gold_seen"])
+    frame["items_per_day"] = metrics.ratio(frame["items_submitted"], frame["days_worked"]).round(1)
+    frame["items_per_hour"] = metrics.ratio(
+        frame["items_submitted"] * 60, frame["active_minutes"]
+    ).round(1)
+    frame["target_ratio"] = metrics.ratio(frame["items_submitted"], frame["target_items"])
+    frame["acceptance_rate"] = metrics.ratio(frame["judged_accepted"], frame["judged"])
+    frame["gold_accuracy"] = metrics.ratio(frame["gold_correct"], frame["gold_seen"])
     return frame
-
-
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """A rate, or NaN where nothing was counted: "no data" is not zero."""
-    return (numerator / denominator.where(denominator > 0)).astype(float)
 
 
 def _by_project(table, projects, scope: Scope, start, end) -> pd.DataFrame:
@@ -303,7 +294,7 @@ def _outliers(table, recent, today, people, projects) -> pd.DataFrame:
         flags.setdefault(int(worker_id), []).append(under[project])
 
     if not flags:
-        return _empty(OUTLIER_COLUMNS)
+        return empty_frame(OUTLIER_COLUMNS)
     per_worker = _aggregate(table[table["worker_id"].isin(list(flags))], ["worker_id"])
     per_worker = per_worker.merge(
         people[["worker_id", "worker", "employee_number", "team"]], on="worker_id", how="left"

@@ -251,7 +251,7 @@ def _window_rates(days: pd.DataFrame) -> pd.Series:
     summary = attendance_summary(days)
     attended = summary[[str(s) for s in ATTENDED]].sum(axis=1)
     judged = attended + summary[str(DayStatus.ABSENT)]
-    return (attended / judged.where(judged > 0)).astype(float)
+    return metrics.ratio(attended, judged)
 
 
 def _at_risk(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:

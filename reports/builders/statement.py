@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from careers import eligibility
 from careers import queries as careers_queries
-from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
+from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table, empty_frame
 from reports.builders import payroll as payroll_report
 from reports.charts import bar_svg
 from workforce.attendance.days import attendance_days, attendance_summary
@@ -153,7 +153,7 @@ def _titles() -> dict[str, str]:
 
 def _frame(key: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     if frame is None or frame.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS[key]})
+        return empty_frame(COLUMNS[key])
     return frame[COLUMNS[key]].reset_index(drop=True)
 
 

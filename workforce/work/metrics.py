@@ -53,7 +53,7 @@ DROP_MIN_DAYS = 5  # days worked in those three weeks for the comparison to coun
 DEFAULT_FORMULA = ScoreFormula(effective_from=date(2000, 1, 1))
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """A rate, or NaN where nothing was counted: "no data" is not zero."""
     return (numerator / denominator.where(denominator > 0)).astype(float)
 
@@ -139,15 +139,15 @@ def quality(worker_ids, start: date, end: date, project_ids=None, days=None) -> 
     numbers = [*COUNTS, "days_worked", "accepted", "rejected", "first_accepted", "first_rejected"]
     table[numbers] = table[numbers].fillna(0).astype("int64")
     judged_by_tool = table["items_accepted"] + table["items_rejected"]
-    table["items_per_day"] = _ratio(table["items_submitted"], table["days_worked"])
-    table["items_per_hour"] = _ratio(table["items_submitted"] * 60, table["active_minutes"])
-    table["target_ratio"] = _ratio(table["items_submitted"], table["target_items"])
-    table["gold_accuracy"] = _ratio(table["gold_correct"], table["gold_seen"])
-    table["acceptance_rate"] = _ratio(
+    table["items_per_day"] = ratio(table["items_submitted"], table["days_worked"])
+    table["items_per_hour"] = ratio(table["items_submitted"] * 60, table["active_minutes"])
+    table["target_ratio"] = ratio(table["items_submitted"], table["target_items"])
+    table["gold_accuracy"] = ratio(table["gold_correct"], table["gold_seen"])
+    table["acceptance_rate"] = ratio(
         table["accepted"] + table["items_accepted"],
         table["accepted"] + table["rejected"] + judged_by_tool,
     )
-    table["first_pass_rate"] = _ratio(
+    table["first_pass_rate"] = ratio(
         table["first_accepted"] + table["items_accepted"],
         table["first_accepted"] + table["first_rejected"] + judged_by_tool,
     )
@@ -301,16 +301,16 @@ def performance(worker_ids, start: date, end: date, table=None, estimates=None) 
     )
     judged_by_tool = per_worker["items_accepted"] + per_worker["items_rejected"]
     parts = pd.DataFrame(index=per_worker.index)
-    parts["gold_accuracy"] = _ratio(per_worker["gold_correct"], per_worker["gold_seen"])
-    parts["acceptance_rate"] = _ratio(
+    parts["gold_accuracy"] = ratio(per_worker["gold_correct"], per_worker["gold_seen"])
+    parts["acceptance_rate"] = ratio(
         per_worker["accepted"] + per_worker["items_accepted"],
         per_worker["accepted"] + per_worker["rejected"] + judged_by_tool,
     )
-    parts["first_pass_rate"] = _ratio(
+    parts["first_pass_rate"] = ratio(
         per_worker["first_accepted"] + per_worker["items_accepted"],
         per_worker["first_accepted"] + per_worker["first_rejected"] + judged_by_tool,
     )
-    parts["target_ratio"] = _ratio(per_worker["items_submitted"], per_worker["target_items"]).clip(
+    parts["target_ratio"] = ratio(per_worker["items_submitted"], per_worker["target_items"]).clip(
         upper=1
     )
     weighted = estimates.assign(
@@ -320,7 +320,7 @@ def performance(worker_ids, start: date, end: date, table=None, estimates=None) 
     )
     weighted = weighted.assign(product=weighted["estimated_accuracy"] * weighted["items"])
     sums_by_worker = weighted.groupby("worker_id")[["product", "items"]].sum()
-    parts["estimated_accuracy"] = _ratio(sums_by_worker["product"], sums_by_worker["items"])
+    parts["estimated_accuracy"] = ratio(sums_by_worker["product"], sums_by_worker["items"])
     formula = formula_on(end)
     weights = pd.Series(formula.weights, dtype=float)
     has = parts[weights.index].notna()
@@ -355,8 +355,8 @@ def outliers(table: pd.DataFrame, days: pd.DataFrame, today: date) -> dict[int, 
     per_worker = table.groupby("worker_id")[
         ["items_submitted", "active_minutes", "gold_seen", "gold_correct"]
     ].sum()
-    speed = _ratio(per_worker["items_submitted"] * 60, per_worker["active_minutes"])
-    gold = _ratio(per_worker["gold_correct"], per_worker["gold_seen"])
+    speed = ratio(per_worker["items_submitted"] * 60, per_worker["active_minutes"])
+    gold = ratio(per_worker["gold_correct"], per_worker["gold_seen"])
     median = speed.median()
     if not np.isnan(median):
         for worker_id in per_worker.index[(speed >= FAST_FACTOR * median) & (gold < LOW_GOLD)]:
