@@ -265,10 +265,39 @@ def clock_import_start(*, clock_import: ClockImport, by) -> Job:
     return job
 
 
+def clock_import_stopped(job: Job) -> str:
+    """Mark the import whose worker died as failed, so that it can be started again."""
+    written = total = 0
+    for clock_import in ClockImport.objects.filter(job=job, status=ClockImport.Status.IMPORTING):
+        ClockImport.objects.filter(pk=clock_import.pk).update(status=ClockImport.Status.FAILED)
+        written = AttendanceRecord.objects.filter(clock_import=clock_import).count()
+        total = len(clock_import.valid_rows)
+    return _(
+        "The worker stopped after writing %(written)s of %(total)s rows. Start it again: "
+        "the rows already written are skipped, so each row is written once."
+    ) % {"written": written, "total": total}
+
+
+def clock_import_retry(job: Job, by) -> Job:
+    """Start again the import of a failed import job, as `by`."""
+    from workforce.core.services import JobError
+
+    if not queries.can_import(by):
+        raise JobError(_("Only supervisors and HR import check-ins."))
+    clock_import = queries.clock_imports_for(by).filter(job=job).first()
+    if clock_import is None:
+        raise JobError(_("This file was imported again since; open it to see its state."))
+    try:
+        return clock_import_start(clock_import=clock_import, by=by)
+    except AttendanceError as error:
+        raise JobError(str(error)) from None
+
+
 def clock_import_run(*, clock_import: ClockImport, progress: JobProgress | None = None) -> int:
     """Write the checked rows in batches. Each batch is one transaction, and a row already
     stored (same worker and check-in) is skipped by the database's unique key, so an import
-    stopped half-way is finished by running it again."""
+    stopped half-way is finished by running it again: a dead worker's import is resumed on
+    another worker (see jobs.py), or failed for its uploader to start again."""
     rows = clock_import.valid_rows
     if progress:
         progress.set_total(len(rows))

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     """The progress of one piece of long background work, which its page polls.
 
-    A task writes here as it goes (see services.job_progress), so a person sees how far it
+    A task writes here as it goes (see services.job_running), so a person sees how far it
     got and which rows failed even while the worker is still busy or after it crashed.
+    A running job holds a lease: its worker beats `heartbeat_at` every few seconds, and a job
+    whose beat stopped is resumed or failed by services.jobs_recover_stale.
     """
 
     class Kind(models.TextChoices):
@@ -51,6 +53,12 @@ class Job(models.Model):
     result_url = models.CharField(_("result"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # How many times a worker started it: a job resumed after a dead worker runs again.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # What to enqueue to resume it (the task's dotted path, and its arguments after the job id).
+    task_path = models.CharField(_("task"), max_length=200, blank=True)
+    task_args = models.JSONField(_("task arguments"), default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Reads of the core app: what the home page shows each role, and whose jobs one may follow."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams import queries as exam_queries
@@ -11,12 +12,29 @@ from workforce.people.roles import PEOPLE_MANAGERS, WORKER_ROLES, Role, has_role
 from workforce.projects import queries as projects_queries
 
 from .models import Job
+from .services import LEASE, job_kind
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
     if user.is_superuser:
         return Job.objects.select_related("started_by")
     return Job.objects.select_related("started_by").filter(started_by=user)
+
+
+def job_looks_stopped(job: Job) -> bool:
+    """A running job whose lease ran out: its worker died (see services.jobs_recover_stale)."""
+    beat = job.heartbeat_at or job.started_at
+    return job.status == Job.Status.RUNNING and beat is not None and beat < timezone.now() - LEASE
+
+
+def can_retry_job(user, job: Job) -> bool:
+    """A failed job may be started again by whoever started it (or a superuser), when its
+    kind knows how; the app's own start service still decides whether it may run now."""
+    return (
+        job.status == Job.Status.FAILED
+        and job_kind(job.kind).retry is not None
+        and (user.is_superuser or job.started_by_id == user.pk)
+    )
 
 
 def can_rebuild_demo(user) -> bool:

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import queries
+from . import queries, services
 from .models import Job
-from .services import job_start
+from .services import JobError, job_start, jobs_recover_stale
 from .tasks import rebuild_demo_data
 
 
@@ -29,8 +29,27 @@ def job_list(request):
 @vary_on_headers("HX-Request")  # the same URL answers with the page or only its progress bar
 def job_detail(request, pk):
     job = get_object_or_404(queries.jobs_visible_to(request.user), pk=pk)
+    if queries.job_looks_stopped(job):  # its worker died: settle it now, not at the next tick
+        jobs_recover_stale()
+        job.refresh_from_db()
     template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
-    return render(request, template, {"job": job})
+    context = {"job": job, "can_retry": queries.can_retry_job(request.user, job)}
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    job = get_object_or_404(queries.jobs_visible_to(request.user), pk=pk)
+    if not queries.can_retry_job(request.user, job):
+        raise PermissionDenied
+    try:
+        new = services.job_retry(job=job, by=request.user)
+    except JobError as error:
+        messages.error(request, str(error))
+        return redirect("core:job-detail", pk=job.pk)
+    messages.info(request, _("The work was started again."))
+    return redirect("core:job-detail", pk=new.pk)
 
 
 @login_required

@@ -105,6 +105,35 @@ def run_calculate_start(*, run: PayrollRun, by, only_failed: bool = False) -> Jo
     return job
 
 
+def run_calculation_stopped(job: Job) -> str:
+    """Put back the run whose calculation's worker died: the calculation is one transaction,
+    so nothing of it was kept and the run is as before, draft or calculated."""
+    for run in PayrollRun.objects.filter(job=job, status=PayrollRun.Status.CALCULATING):
+        PayrollRun.objects.filter(pk=run.pk, status=PayrollRun.Status.CALCULATING).update(
+            status=PayrollRun.Status.CALCULATED
+            if run.payslips.exists()
+            else PayrollRun.Status.DRAFT
+        )
+    return _(
+        "The worker stopped during the calculation. Nothing of it was kept and the run is "
+        "as it was before: calculate it again."
+    )
+
+
+def run_calculation_retry(job: Job, by) -> Job:
+    """Calculate again the run of a failed calculation job, as `by`."""
+    from workforce.core.services import JobError
+
+    run = PayrollRun.objects.filter(job=job).first()
+    if run is None:
+        raise JobError(_("This run was calculated again since; open it to see its state."))
+    only_failed = bool(job.task_args[2]) if len(job.task_args) > 2 else False
+    try:
+        return run_calculate_start(run=run, by=by, only_failed=only_failed)
+    except PayrollError as error:
+        raise JobError(str(error)) from None
+
+
 def run_calculate(
     *, run: PayrollRun, by, worker_ids=None, progress: JobProgress | None = None
 ) -> PayrollRun:

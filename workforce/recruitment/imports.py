@@ -405,6 +405,37 @@ def candidate_import_start(*, candidate_import: CandidateImport, only_valid: boo
     return job
 
 
+def candidate_import_stopped(job: Job) -> str:
+    """Put the import whose worker died back to checked, so that it can be started again."""
+    CandidateImport.objects.filter(job=job, status=CandidateImport.Status.IMPORTING).update(
+        status=CandidateImport.Status.VALIDATED
+    )
+    return _(
+        "The worker stopped during the import. Start it again: people already imported are "
+        "skipped, so nobody applies twice."
+    )
+
+
+def candidate_import_retry(job: Job, by) -> Job:
+    """Start again the import of a failed import job, as `by`."""
+    from workforce.core.services import JobError
+
+    from .queries import can_recruit
+
+    if not can_recruit(by):
+        raise JobError(_("Only HR imports candidates."))
+    candidate_import = CandidateImport.objects.filter(job=job).first()
+    if candidate_import is None:
+        raise JobError(_("This file was imported again since; open it to see its state."))
+    only_valid = bool(job.task_args[1]) if len(job.task_args) > 1 else False
+    try:
+        return candidate_import_start(
+            candidate_import=candidate_import, only_valid=only_valid, by=by
+        )
+    except RecruitmentError as error:
+        raise JobError(str(error)) from None
+
+
 def candidate_import_run(
     *, candidate_import: CandidateImport, only_valid: bool, progress: JobProgress | None = None
 ) -> CandidateImport:

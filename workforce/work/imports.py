@@ -68,17 +68,53 @@ def work_import_start(
         )
         work_import.file.save(work_import.file_name, file, save=False)
         work_import.save()
-        job = job_start(
-            kind=Job.Kind.WORK_IMPORT,
-            started_by=by,
-            task=tasks.import_work_file,
-            args=(work_import.pk,),
-        )
-        job.result_url = reverse("work:import-detail", kwargs={"pk": work_import.pk})
-        job.save(update_fields=["result_url"])
-        work_import.job, work_import.status = job, WorkImport.Status.IMPORTING
-        work_import.save(update_fields=["job", "status"])
+        _enqueue(work_import, by)
     return work_import
+
+
+def _enqueue(work_import: WorkImport, by) -> Job:
+    job = job_start(
+        kind=Job.Kind.WORK_IMPORT,
+        started_by=by,
+        task=tasks.import_work_file,
+        args=(work_import.pk,),
+    )
+    job.result_url = reverse("work:import-detail", kwargs={"pk": work_import.pk})
+    job.save(update_fields=["result_url"])
+    work_import.job, work_import.status = job, WorkImport.Status.IMPORTING
+    work_import.save(update_fields=["job", "status"])
+    return job
+
+
+def work_import_stopped(job: Job) -> str:
+    """Mark the import whose worker died as failed, so that it can be started again."""
+    WorkImport.objects.filter(job=job, status=WorkImport.Status.IMPORTING).update(
+        status=WorkImport.Status.FAILED
+    )
+    return _(
+        "The worker stopped during the import. Start it again: what it wrote is keyed by "
+        "the tool's ids, so nothing is counted twice."
+    )
+
+
+def work_import_retry(job: Job, by) -> Job:
+    """Import again the kept file of a failed import job, as `by`."""
+    from workforce.core.services import JobError
+
+    if not queries.can_import(by):
+        raise JobError(_("Only project managers and supervisors import work."))
+    with transaction.atomic():
+        work_import = (
+            WorkImport.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .filter(job=job)
+            .first()
+        )
+        if work_import is None:
+            raise JobError(_("This file was imported again since; open it to see its state."))
+        if work_import.status != WorkImport.Status.FAILED:
+            raise JobError(_("Only a failed import can be started again."))
+        return _enqueue(work_import, by)
 
 
 def work_import_run(*, work_import: WorkImport, progress: JobProgress | None = None) -> None:

@@ -1,0 +1,16 @@
+"""What a candidate import needs when its worker dies (see core.services.job_kind_register).
+
+Each row is its own transaction and a person who already applied to the opening is skipped,
+so running the import again files each person once: it is resumed once, then failed."""
+
+from workforce.core.models import Job
+from workforce.core.services import job_kind_register
+
+from .imports import candidate_import_retry, candidate_import_stopped
+
+job_kind_register(
+    Job.Kind.CANDIDATE_IMPORT,
+    resumable=True,
+    stopped=candidate_import_stopped,
+    retry=candidate_import_retry,
+)

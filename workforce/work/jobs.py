@@ -1,0 +1,13 @@
+"""What a work import needs when its worker dies (see core.services.job_kind_register).
+
+Annotations are keyed by their id in the tool and each day's record is rebuilt from them, so
+running the import again changes nothing twice: it is resumed once, then failed."""
+
+from workforce.core.models import Job
+from workforce.core.services import job_kind_register
+
+from .imports import work_import_retry, work_import_stopped
+
+job_kind_register(
+    Job.Kind.WORK_IMPORT, resumable=True, stopped=work_import_stopped, retry=work_import_retry
+)
