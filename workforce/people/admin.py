@@ -1,15 +1,20 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import queries, services
+from . import roles as role_rules
+from .forms import AccountCreationForm
 from .models import Credential, Domain, Expertise, Rung, Site, Team, User, Worker
-from .roles import WORKER_ROLES, Role
 
-# HR hires and places people; granting HR or payroll rights is for superusers.
-ROLES_HR_MAY_GRANT = sorted({Role.CANDIDATE, *WORKER_ROLES})
+# Who may change roles, passwords and account rights is decided in people/roles.py; this admin
+# only shows the fields that allows and hands the roles to services.roles_set.
+ACCOUNT_RIGHTS = ["is_staff", "is_superuser", "user_permissions"]
 
 
 @admin.register(User)
@@ -29,38 +34,89 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser or obj is None:
-            return fieldsets
-        # Only superusers grant staff, superuser or raw permissions.
-        limited = ["is_active", "groups"]
+        if obj is None:
+            if role_rules.may_set_password(request.user, None):
+                return self.add_fieldsets
+            return [(None, {"classes": ["wide"], "fields": ["email"]})]
+        hidden = set()
+        if not role_rules.may_set_password(request.user, obj):
+            hidden.add("password")
+        if not role_rules.may_grant_account_rights(request.user, obj):
+            hidden.update(ACCOUNT_RIGHTS)
+        if not role_rules.roles_grantable_by(request.user, obj):
+            hidden.update(["groups", "is_active"])
         return [
-            (name, {**opts, "fields": limited}) if name == _("Permissions") else (name, opts)
-            for name, opts in fieldsets
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in super().get_fieldsets(request, obj)
+            if [f for f in opts["fields"] if f not in hidden]
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The login email: changing it and asking for a password reset takes the account over.
+        if obj is not None and not role_rules.may_grant_account_rights(request.user, obj):
+            return ["email", "last_login", "date_joined"]
+        return super().get_readonly_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not role_rules.may_set_password(request.user, None):
+            kwargs["form"] = AccountCreationForm
+        return super().get_form(request, obj, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=ROLES_HR_MAY_GRANT)
+        if db_field.name == "groups" and not role_rules.is_account_admin(request.user):
+            grantable = role_rules.roles_grantable_by(request.user)
+            kwargs["queryset"] = Group.objects.filter(name__in=grantable)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        # Nobody but a superuser edits a superuser, or a holder of a role they cannot grant.
-        if (
-            obj is not None
-            and not request.user.is_superuser
-            and (obj.is_superuser or obj.groups.exclude(name__in=ROLES_HR_MAY_GRANT).exists())
-        ):
+        if obj is not None and not role_rules.may_edit_account(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not role_rules.may_edit_account(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, unquote(id))
+        if target is not None and not role_rules.may_set_password(request.user, target):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def save_related(self, request, form, formsets, change):
-        # The form only offers the roles HR may grant; keep the others the user already holds.
-        kept = []
-        if change and not request.user.is_superuser:
-            kept = list(form.instance.groups.exclude(name__in=ROLES_HR_MAY_GRANT))
+        # Roles go through the one place that decides them, never through the form's own m2m save.
+        roles = form.cleaned_data.pop("groups", None)
         super().save_related(request, form, formsets, change)
-        form.instance.groups.add(*kept)
+        if roles is not None:
+            try:
+                services.roles_set(
+                    user=form.instance, roles=[g.name for g in roles], by=request.user
+                )
+            except role_rules.RoleError as error:
+                raise PermissionDenied(str(error)) from error
+
+
+# Editing a group grants rights to everyone in it: superusers only, as in Wagtail's /cms/groups/.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def has_module_permission(self, request):
+        return role_rules.may_manage_groups(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return role_rules.may_manage_groups(request.user)
+
+    def has_add_permission(self, request):
+        return role_rules.may_manage_groups(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return role_rules.may_manage_groups(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return role_rules.may_manage_groups(request.user)
 
 
 class CredentialInline(admin.TabularInline):

@@ -1,8 +1,9 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Domain, Rung, Site, Team, Worker
+from .models import Domain, Rung, Site, Team, User, Worker
 from .queries import teams_visible_to
 
 
@@ -35,3 +36,20 @@ class WorkerFilter(django_filters.FilterSet):
             | Q(user__email__icontains=value)
             | Q(employee_number__icontains=value)
         )
+
+
+class AccountCreationForm(forms.ModelForm):
+    """A new account opened by someone who may not set passwords (HR): the person chooses their
+    own through "Forgot your password?" on the login page."""
+
+    class Meta:
+        model = User
+        fields = ["email"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user

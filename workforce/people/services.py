@@ -1,7 +1,13 @@
 """Writes of the people app."""
 
-from django.utils import timezone
+from collections.abc import Iterable
 
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import roles as role_rules
 from .models import Expertise, Site, User, Worker
 
 
@@ -21,3 +27,22 @@ def employee_number_next(*, site: Site) -> str:
     )
     numbers = [int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:05d}"
+
+
+def roles_set(*, user: User, roles: Iterable[str], by: User) -> None:
+    """Give `user` exactly the named roles, as `by` may (people/roles.py decides): nobody changes
+    their own roles, and HR, Payroll admin and every role of a superuser's account are changed
+    only by a superuser. Raises RoleError with the reason and changes nothing when refused."""
+    wanted = {str(name) for name in roles}
+    with transaction.atomic():
+        target = User.objects.select_for_update().get(pk=user.pk)
+        held = set(target.groups.values_list("name", flat=True))
+        role_rules.roles_change_check(actor=by, target=target, before=held, after=wanted)
+        groups = list(Group.objects.filter(name__in=wanted))
+        missing = wanted - {g.name for g in groups}
+        if missing:
+            raise role_rules.RoleError(
+                _("There is no role named %(names)s.") % {"names": ", ".join(sorted(missing))}
+            )
+        target.groups.set(groups)
+    user.__dict__.pop("_role_names", None)  # the roles cached for this request are stale
