@@ -24,6 +24,9 @@ def _figure(name: str, width: float = 8, height: float = 3.2):
     with rc_context(
         {
             "svg.fonttype": "none",  # text stays text: selectable, and any script renders
+            # Labels are names people typed: "$x$" is drawn as written, never parsed as math.
+            "text.parse_math": False,
+            "text.usetex": False,
             "svg.hashsalt": f"report-{name}",
             "font.size": 9,
             # Chinese names and labels measured with a CJK font where Debian's is installed.

@@ -34,6 +34,7 @@ def daily_output_svg(days: pd.DataFrame, start: date, end: date) -> str:
     with rc_context(
         {
             "svg.fonttype": "none",  # text stays text: selectable, and any script renders
+            "text.parse_math": False,  # a project named "$x$" is drawn as written, not as math
             "svg.hashsalt": "work-daily-output",  # the same figures give the same file
             "font.size": 10,
             "text.color": INK,
