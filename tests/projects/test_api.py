@@ -1,18 +1,23 @@
 """The annotation tools' API: tokens, answers and the OpenAPI schema."""
 
+import re
+
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.projects.conftest import make_ready
 from workforce.projects import services
-from workforce.projects.models import ToolToken
+from workforce.projects.models import Project, ToolToken
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def token(project):
-    _token, raw = services.tool_token_create(name="Label Studio", by=project.manager)
+    _token, raw = services.tool_token_create(
+        name="Label Studio", by=project.manager, projects=[project]
+    )
     return raw
 
 
@@ -110,7 +115,8 @@ def test_ready_workers_lists_only_the_ready(client, project, token, worker_on_wa
     ExpertiseFactory(worker=other.worker, domain=project.domain, is_verified=True)
     services.onboarding_start(project=project, worker=other.worker, by=project.manager)
     body = get(client, f"/api/v1/projects/{project.pk}/ready-workers", token).json()
-    assert [w["email"] for w in body] == [worker_on_way.worker.user.email]
+    assert [w["email"] for w in body["items"]] == [worker_on_way.worker.user.email]
+    assert body["count"] == 1
 
 
 def test_the_openapi_schema_documents_the_endpoints_and_the_bearer_auth(client):
@@ -126,3 +132,105 @@ def test_the_openapi_schema_documents_the_endpoints_and_the_bearer_auth(client):
     )
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and "cdn" not in docs.content.decode().lower()
+
+
+def another_project(project):
+    other = Project.objects.get(pk=project.pk)
+    other.pk, other.name = None, "Medical triage"
+    other.save()
+    return other
+
+
+# --- scope, pages and bounds -----------------------------------------------------------------
+
+
+def test_a_token_reads_only_its_own_projects(client, project, worker_on_way):
+    make_ready(worker_on_way)
+    other = another_project(project)
+    _token, raw = services.tool_token_create(
+        name="Other tool", by=project.manager, projects=[other]
+    )
+    body = get(client, "/api/v1/projects", raw).json()
+    assert [p["name"] for p in body["items"]] == [other.name]
+    assert get(client, f"/api/v1/projects/{project.pk}/ready-workers", raw).status_code == 404
+    may_work = get(
+        client,
+        f"/api/v1/projects/{project.pk}/may-work",
+        raw,
+        worker=worker_on_way.worker.employee_number,
+    )
+    assert may_work.status_code == 404
+
+
+def test_a_token_made_before_scopes_reaches_nothing(client, project):
+    from workforce.projects.models import token_digest
+
+    ToolToken.objects.create(name="Old tool", prefix="wf_old12", digest=token_digest("wf_old123"))
+    assert get(client, "/api/v1/projects", "wf_old123").json() == {"items": [], "count": 0}
+    assert (
+        get(client, f"/api/v1/projects/{project.pk}/ready-workers", "wf_old123").status_code == 404
+    )
+
+
+def test_a_write_only_token_may_not_read(client, project):
+    _token, raw = services.tool_token_create(
+        name="Pusher",
+        by=project.manager,
+        projects=[project],
+        has_read_access=False,
+        has_write_access=True,
+    )
+    response = get(client, f"/api/v1/projects/{project.pk}/ready-workers", raw)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "This token may not read."}
+
+
+def test_ready_workers_come_in_pages(client, project, token, worker_on_way, make_user):
+    from tests.factories import ExpertiseFactory
+
+    make_ready(worker_on_way)
+    other = make_user("annotator")
+    ExpertiseFactory(worker=other.worker, domain=project.domain, is_verified=True)
+    make_ready(services.onboarding_start(project=project, worker=other.worker, by=project.manager))
+    url = f"/api/v1/projects/{project.pk}/ready-workers"
+    first = get(client, url, token, limit=1).json()
+    rest = get(client, url, token, limit=1, offset=1).json()
+    assert first["count"] == rest["count"] == 2
+    assert len(first["items"]) == len(rest["items"]) == 1
+    assert first["items"] != rest["items"]
+    assert get(client, url, token, limit=101).status_code == 422
+
+
+@pytest.mark.parametrize("project_id", [0, 2**63, 2**64])
+def test_out_of_range_project_ids_are_refused_by_the_schema(client, token, project_id):
+    response = get(client, f"/api/v1/projects/{project_id}/ready-workers", token)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "project_id"]
+
+
+def test_the_schema_documents_the_errors_the_api_answers(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path, method in [
+        ("/api/v1/projects", "get"),
+        ("/api/v1/projects/{project_id}/ready-workers", "get"),
+        ("/api/v1/projects/{project_id}/may-work", "get"),
+        ("/api/v1/work-records", "post"),
+    ]:
+        assert {"401", "403", "422"} <= set(paths[path][method]["responses"]), path
+    assert "400" in paths["/api/v1/work-records"]["post"]["responses"]
+    counts = paths["/api/v1/work-records"]["post"]["requestBody"]["content"]["application/json"]
+    assert counts["schema"]["maxItems"] == 1000
+
+
+def test_the_tokens_page_makes_a_token_for_the_projects_and_access_chosen(client, project):
+    client.force_login(project.manager)
+    html = client.post(
+        reverse("projects:token-list"),
+        {"name": "Label Studio", "projects": [project.pk], "has_write_access": "on"},
+    ).content.decode()
+    raw = re.search(r'value="(wf_[^"]+)"', html).group(1)
+    token = ToolToken.objects.get()
+    assert [p.name for p in token.projects.all()] == ["Contract review"]
+    assert (token.has_read_access, token.has_write_access) == (False, True)
+    assert get(client, "/api/v1/projects", raw).json()["items"][0]["name"] == "Contract review"
+    assert get(client, f"/api/v1/projects/{project.pk}/ready-workers", raw).status_code == 403

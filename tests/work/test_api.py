@@ -17,7 +17,9 @@ URL = "/api/v1/work-records"
 
 @pytest.fixture
 def token(project):
-    _token, raw = project_services.tool_token_create(name="Label Studio", by=project.manager)
+    _token, raw = project_services.tool_token_create(
+        name="Label Studio", by=project.manager, projects=[project], has_write_access=True
+    )
     return raw
 
 
@@ -220,3 +222,113 @@ def test_may_work_also_counts_the_hours_a_contractor_logged(client, token, harmf
     ).json()
     assert body["allowed"] is False
     assert body["reasons"] == ["The worker has reached today's limit of 4 hours on this content."]
+
+
+# --- bounds: every number a client sends is checked before any arithmetic -----------------
+
+BIG = 2**63
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"project_id": BIG},
+        {"project_id": 0},
+        {"items_submitted": BIG},
+        {"items_submitted": BIG - 1},
+        {"items_submitted": 100_001},
+        {"gold_seen": 100_001, "gold_correct": 1},
+        {"active_minutes": 1441},
+    ],
+    ids=str,
+)
+def test_numbers_beyond_their_bounds_are_refused_by_the_schema(
+    client, token, annotator, project, day, change
+):
+    response = push(client, token, [{**row(annotator, project, day), **change}])
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], list)  # pydantic's list of field errors
+    assert not WorkRecord.objects.exists()
+
+
+def test_counts_whose_sum_would_overflow_are_refused_not_a_server_error(
+    client, token, annotator, project, day
+):
+    half = 2**62
+    response = push(
+        client,
+        token,
+        [
+            row(
+                annotator,
+                project,
+                day,
+                items_submitted=BIG - 1,
+                items_accepted=half,
+                items_rejected=half,
+            )
+        ],
+    )
+    assert response.status_code == 422
+    assert not WorkRecord.objects.exists()
+
+
+def test_counts_at_their_bounds_are_stored(client, token, annotator, project, day):
+    response = push(
+        client,
+        token,
+        [
+            row(
+                annotator,
+                project,
+                day,
+                items_submitted=100_000,
+                items_accepted=100_000,
+                active_minutes=1440,
+            )
+        ],
+    )
+    assert response.status_code == 200
+    assert WorkRecord.objects.get().items_submitted == 100_000
+
+
+def test_a_batch_has_at_most_a_thousand_records(client, token, annotator, project, day):
+    rows = [
+        row(annotator, project, day - timedelta(days=n), items_submitted=1) for n in range(1001)
+    ]
+    response = push(client, token, rows)
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], list)  # refused by the schema, not row by row
+
+
+def another_project(project):
+    other = Project.objects.get(pk=project.pk)
+    other.pk, other.name = None, "Medical triage"
+    other.save()
+    return other
+
+
+# --- scope: a token writes only into its own projects, and only when made to write ----------
+
+
+def test_a_token_pushes_only_into_its_own_projects(client, annotator, project, day):
+    other = another_project(project)
+    _token, raw = project_services.tool_token_create(
+        name="Other tool", by=project.manager, projects=[other], has_write_access=True
+    )
+    response = push(client, raw, [row(annotator, project, day, items_submitted=5)])
+    assert response.status_code == 422
+    assert response.json()["refused"] == [
+        {"index": 0, "detail": f"There is no project {project.pk}."}
+    ]
+    assert not WorkRecord.objects.exists()
+
+
+def test_a_read_only_token_may_not_push(client, annotator, project, day):
+    _token, raw = project_services.tool_token_create(
+        name="Reader", by=project.manager, projects=[project]
+    )
+    response = push(client, raw, [row(annotator, project, day, items_submitted=5)])
+    assert response.status_code == 403
+    assert response.json() == {"detail": "This token may not push work records."}
+    assert not WorkRecord.objects.exists()

@@ -75,9 +75,20 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(ToolToken)
 class ToolTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "has_read_access",
+        "has_write_access",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     search_fields = ["name", "prefix"]
-    # Tokens are made on the tokens page, which shows the raw token once; here only the record.
+    # Tokens are made on the tokens page, which shows the raw token once; here the record, and
+    # its scope may be changed (tokens made before scopes existed reach no project until then).
+    filter_horizontal = ["projects"]
     readonly_fields = ["name", "prefix", "digest", "created_by", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):

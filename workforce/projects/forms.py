@@ -189,3 +189,16 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("The annotation tool that will use the token, such as Label Studio."),
     )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projects"),
+        queryset=Project.objects.exclude(status=Project.Status.CLOSED).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The token reaches only these projects; without one it reaches nothing."),
+    )
+    has_read_access = forms.BooleanField(
+        label=_("Reads: ready workers and who may work"), required=False, initial=True
+    )
+    has_write_access = forms.BooleanField(
+        label=_("Writes: pushes daily work records"), required=False
+    )

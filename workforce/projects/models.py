@@ -326,9 +326,24 @@ def token_digest(raw: str) -> str:
 
 class ToolToken(models.Model):
     """A key an annotation tool sends as `Authorization: Bearer <token>`. Only its SHA-256 is
-    kept: the token itself is shown once, when staff create it."""
+    kept: the token itself is shown once, when staff create it. It reaches only its projects,
+    to read (ready workers, may-work answers) and to write (push work records) as its flags
+    say; a token with no project reaches nothing."""
 
     name = models.CharField(_("tool"), max_length=100)
+    projects = models.ManyToManyField(
+        Project,
+        blank=True,
+        related_name="tool_tokens",
+        verbose_name=_("projects"),
+        help_text=_("The token reaches only these projects."),
+    )
+    has_read_access = models.BooleanField(
+        _("reads"), default=True, help_text=_("Lists ready workers and asks who may work.")
+    )
+    has_write_access = models.BooleanField(
+        _("writes"), default=False, help_text=_("Pushes daily work records.")
+    )
     prefix = models.CharField(_("starts with"), max_length=8)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(

@@ -2,6 +2,7 @@
 transaction and says in words why it refused."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
@@ -159,15 +160,29 @@ def assignment_end(*, assignment: Assignment, ends_on: date, by) -> Assignment:
     return assignment
 
 
-def tool_token_create(*, name: str, by) -> tuple[ToolToken, str]:
-    """A new token for a tool; the raw token is returned once and never stored."""
+def tool_token_create(
+    *,
+    name: str,
+    by,
+    projects: Iterable[Project] = (),
+    has_read_access: bool = True,
+    has_write_access: bool = False,
+) -> tuple[ToolToken, str]:
+    """A new token for a tool, reaching only `projects`, to read and/or write as its flags
+    say; the raw token is returned once and never stored."""
     if not name.strip():
         raise ProjectError(_("Name the tool the token is for."))
     raw = "wf_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ToolToken.objects.create(
-            name=name.strip(), prefix=raw[:8], digest=token_digest(raw), created_by=by
+            name=name.strip(),
+            prefix=raw[:8],
+            digest=token_digest(raw),
+            created_by=by,
+            has_read_access=has_read_access,
+            has_write_access=has_write_access,
         )
+        token.projects.set(projects)
     return token, raw
 
 

@@ -365,9 +365,7 @@ def token_list(request):
     created, raw = None, ""
     if request.method == "POST" and form.is_valid():
         try:
-            created, raw = services.tool_token_create(
-                name=form.cleaned_data["name"], by=request.user
-            )
+            created, raw = services.tool_token_create(by=request.user, **form.cleaned_data)
         except services.ProjectError as error:
             form.add_error("name", str(error))
         else:
@@ -380,7 +378,7 @@ def token_list(request):
             "form": form,
             "created": created,
             "raw_token": raw,
-            "tokens": ToolToken.objects.select_related("created_by"),
+            "tokens": ToolToken.objects.select_related("created_by").prefetch_related("projects"),
         },
     )
 

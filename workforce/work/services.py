@@ -243,10 +243,11 @@ def records_push(*, rows: list[dict], token) -> PushResult:
     ).select_related("user"):
         workers[worker.employee_number.lower()] = worker
         workers[worker.user.email.lower()] = worker
+    # A project outside the token's scope is refused like one that does not exist.
     known_projects = set(
-        Project.objects.filter(pk__in={row["project_id"] for row in rows}).values_list(
-            "pk", flat=True
-        )
+        Project.objects.filter(pk__in={row["project_id"] for row in rows})
+        .filter(tool_tokens=token)
+        .values_list("pk", flat=True)
     )
     problems, records = {}, []
     for index, row in enumerate(rows):
