@@ -131,6 +131,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "workforce.urls"
+# History pages are read-only: a "revert" would skip the services that check who acts.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 WSGI_APPLICATION = "workforce.wsgi.application"
 
 TEMPLATES = [

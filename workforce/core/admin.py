@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
 from workforce.people.roles import has_role
 
@@ -42,6 +45,45 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RefusalAdminMixin:
+    """A domain error raised while the admin saves or deletes (an approved run refusing a
+    change) is shown as a message on the page, not a server error. The change is rolled back:
+    the admin's views run in a transaction that the error leaves."""
+
+    refused_errors: tuple[type[Exception], ...] = ()
+
+    def _refused(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except self.refused_errors as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refused(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refused(request, super().delete_view, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._refused(request, super().changelist_view, *args, **kwargs)
+
+
+_history_form_view = SimpleHistoryAdmin.history_form_view
+
+
+def _history_form_shown_only(self, request, object_id, version_id, extra_context=None):
+    """django-simple-history hides the Revert button when reverting is disabled, yet still
+    saves whatever is posted to the page, with view permission only (3.13). Refused here for
+    every history admin, present and future: history is read, never written back."""
+    if request.method != "GET" and self.revert_disabled(request):
+        raise PermissionDenied
+    return _history_form_view(self, request, object_id, version_id, extra_context)
+
+
+SimpleHistoryAdmin.history_form_view = _history_form_shown_only
 
 
 @admin.register(Job)

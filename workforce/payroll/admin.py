@@ -1,12 +1,13 @@
 """Pay schemes are set up here by payroll admins; runs, payslips, lines and the ledger are
 shown and never edited or deleted here (their pages and services are the only way in, and an
-approved run refuses every change anyway)."""
+approved run refuses every change anyway). History pages are shown and never reverted (see
+workforce.core.admin); a refusal from the models is a message on the page."""
 
 from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.core.admin import ReadOnlyAdminMixin, RoleAdminMixin
+from workforce.core.admin import ReadOnlyAdminMixin, RefusalAdminMixin, RoleAdminMixin
 from workforce.people.roles import Role
 
 from . import services
@@ -30,8 +31,9 @@ from .models import (
 )
 
 
-class PayrollAdminsMixin(RoleAdminMixin):
+class PayrollAdminsMixin(RefusalAdminMixin, RoleAdminMixin):
     admin_role = Role.PAYROLL_ADMIN
+    refused_errors = (PayrollError,)
 
 
 class ShownOnlyMixin(ReadOnlyAdminMixin, PayrollAdminsMixin):

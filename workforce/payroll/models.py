@@ -8,7 +8,9 @@ SchemeAssignments, several at once if need be (a salary plus piece rates on an e
 A PayrollRun covers one calendar month and a set of workers. Calculating it writes one Payslip
 per worker and that payslip's PayLines, in integer arithmetic over the whole population
 (engine.py). Once a run is approved nothing in it changes or goes away: the models, their
-querysets and the admin all refuse, and a correction is an Adjustment paid in a later run.
+querysets, the admin and (on PostgreSQL) database triggers all refuse, and a correction is an
+Adjustment paid in a later run. The same holds for the adjustments it paid and the scheme
+versions it used. A run becomes approved or paid only through its services.
 Deferred shares become DeferredParts, each released by the run of the month it falls due in.
 """
 
@@ -109,9 +111,42 @@ class PayScheme(models.Model):
         return f"{self.name} ({self.get_kind_display()}, {self.currency})"
 
 
+class UsedVersionsQuerySet(models.QuerySet):
+    """Versions (or their parts, through `version_path`) paid in an approved run refuse bulk
+    updates and deletes, as `save` and `delete` do one row at a time."""
+
+    version_path = "pk"
+
+    def used(self):
+        paid = PayLine.objects.filter(payslip__run__status__in=PayrollRun.FINAL)
+        return self.filter(**{f"{self.version_path}__in": paid.values("scheme_version_id")})
+
+    def update(self, **kwargs):
+        if self.used().exists():
+            raise PayrollError(_("Amounts paid in an approved run cannot change."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.used().exists():
+            raise PayrollError(_("Amounts paid in an approved run cannot change."))
+        return super().delete()
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before bulk_update's own transaction, which a refusal would spoil.
+        objs = list(objs)
+        if self.filter(pk__in=[obj.pk for obj in objs]).used().exists():
+            raise PayrollError(_("Amounts paid in an approved run cannot change."))
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class VersionPartQuerySet(UsedVersionsQuerySet):
+    version_path = "version"
+
+
 class SchemeVersion(models.Model):
     """A scheme's amounts from one month on. Amounts that do not apply to the scheme's kind
-    stay at zero."""
+    stay at zero. Once paid in an approved run they are history: nothing here, or in its parts,
+    changes or goes away."""
 
     class HoursSource(models.TextChoices):
         TIMESHEETS = "timesheets", _("Approved timesheets")
@@ -164,6 +199,8 @@ class SchemeVersion(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
 
+    objects = UsedVersionsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("scheme version")
         verbose_name_plural = _("scheme versions")
@@ -177,6 +214,18 @@ class SchemeVersion(models.Model):
     def __str__(self):
         return f"{self.scheme.name} · {self.effective_from:%Y-%m}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.is_used():
+            raise PayrollError(
+                _("These amounts were paid in an approved run; add a version from a later month.")
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_used():
+            raise PayrollError(_("Amounts paid in an approved run cannot change."))
+        return super().delete(*args, **kwargs)
+
     def is_used(self) -> bool:
         """Paid in a finalised run: from then on its amounts are history."""
         return PayLine.objects.filter(
@@ -184,7 +233,32 @@ class SchemeVersion(models.Model):
         ).exists()
 
 
-class Allowance(models.Model):
+class VersionPart(models.Model):
+    """An amount of a scheme version (an allowance, a rate, a tier…): frozen with its version."""
+
+    objects = VersionPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_used()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_used()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_used(self) -> None:
+        # The stored version too: moving a part out of a paid version changes it as well.
+        stored = type(self).objects.filter(pk=self.pk).values("version_id") if self.pk else []
+        if SchemeVersion.objects.filter(Q(pk=self.version_id) | Q(pk__in=stored)).used().exists():
+            raise PayrollError(
+                _("These amounts were paid in an approved run; add a version from a later month.")
+            )
+
+
+class Allowance(VersionPart):
     version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="allowances")
     name = models.CharField(_("name"), max_length=100, help_text=_("Housing, meals, transport…"))
     amount = models.DecimalField(_("monthly amount"), **MONEY, validators=[MinValueValidator(0)])
@@ -201,7 +275,7 @@ class Allowance(models.Model):
         return self.name
 
 
-class PerformanceTier(models.Model):
+class PerformanceTier(VersionPart):
     """Performance pay for a month whose score reached `min_score`; the highest tier reached
     is paid."""
 
@@ -228,7 +302,7 @@ class PerformanceTier(models.Model):
         return f"≥ {self.min_score}"
 
 
-class PieceRate(models.Model):
+class PieceRate(VersionPart):
     version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="piece_rates")
     project = models.ForeignKey(
         "projects.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
@@ -256,7 +330,7 @@ class PieceRate(models.Model):
         return f"{self.project} · {self.rate}"
 
 
-class QualityBand(models.Model):
+class QualityBand(VersionPart):
     """Piece earnings on a project are multiplied by the band the month's accuracy on gold
     reached there; below every band, or without gold, they are paid as they are."""
 
@@ -285,7 +359,7 @@ class QualityBand(models.Model):
         return f"≥ {self.min_accuracy}% × {self.multiplier}"
 
 
-class HourlyRate(models.Model):
+class HourlyRate(VersionPart):
     """A rate for a project, else for the project's domain, else for any work (both empty)."""
 
     version = models.ForeignKey(
@@ -340,7 +414,7 @@ class HourlyRate(models.Model):
         return f"{target} · {self.rate}"
 
 
-class Deferral(models.Model):
+class Deferral(VersionPart):
     """Holds `percent` of a component for `months_after` months: "50% of performance pay after
     6 months". What no rule holds is paid in the month it was earned."""
 
@@ -453,6 +527,13 @@ class FinalRowsQuerySet(models.QuerySet):
             raise PayrollError(_("Nothing in an approved run is ever deleted."))
         return super().delete()
 
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before bulk_update's own transaction, which a refusal would spoil.
+        objs = list(objs)
+        if self.filter(pk__in=[obj.pk for obj in objs])._final().exists():
+            raise PayrollError(_("An approved run cannot change."))
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class RunQuerySet(FinalRowsQuerySet):
     run_path = ""
@@ -461,18 +542,16 @@ class RunQuerySet(FinalRowsQuerySet):
         return self.filter(status__in=PayrollRun.FINAL)
 
     def update(self, **kwargs):
-        # Marking an approved run paid is the one change it still takes.
-        if (
-            set(kwargs) <= {"status", "paid_at", "paid_by"}
-            and kwargs.get("status")
-            in (
-                None,
-                PayrollRun.Status.PAID,
-            )
-            and not self.exclude(status=PayrollRun.Status.APPROVED)._final().exists()
-        ):
-            return models.QuerySet.update(self, **kwargs)
+        # Approving and marking paid go through the services, one run at a time, under a lock
+        # (bulk_update lands here too, its values as expressions).
+        if "status" in kwargs and kwargs["status"] not in PayrollRun.OPEN:
+            raise PayrollError(PayrollRun.MOVED_BY_SERVICES)
         return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "status" in fields:
+            raise PayrollError(PayrollRun.MOVED_BY_SERVICES)
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class PayrollRun(models.Model):
@@ -484,6 +563,11 @@ class PayrollRun(models.Model):
         PAID = "paid", _("Paid")
 
     FINAL = (Status.APPROVED, Status.PAID)
+    OPEN = (Status.DRAFT, Status.CALCULATING, Status.CALCULATED)
+    MOVED_BY_SERVICES = _(
+        "A run is approved, and marked paid, on its own page only: another payroll admin than "
+        "the one who calculated it approves it."
+    )
 
     period_start = models.DateField(_("month"), validators=[validate_first_of_month])
     period_end = models.DateField(_("last day"))
@@ -559,15 +643,36 @@ class PayrollRun(models.Model):
     def __str__(self):
         return f"{self.period_start:%Y-%m} · {self.scope_label}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, transition: bool = False, **kwargs):
+        """`transition` is passed by run_approve and run_mark_paid only, after their checks:
+        no other save moves a run to approved or paid, or out of them."""
         stored = self._stored_status()
-        if stored in self.FINAL:
-            # Approved → paid, and the payslips' ZIP, are all that may still be written.
-            allowed = {"status", "paid_at", "paid_by", "payslips_zip", "payslips_job"}
+        moving = stored is not None and stored != self.status
+        if moving and (stored in self.FINAL or self.status in self.FINAL):
+            self._check_transition(stored, transition, kwargs.get("update_fields"))
+        elif stored in self.FINAL:
+            # The payslips' ZIP is all that may still be written.
             fields = set(kwargs.get("update_fields") or [])
-            if not fields or not fields <= allowed or self.status not in self.FINAL:
+            if not fields or not fields <= {"payslips_zip", "payslips_job", "job"}:
                 raise PayrollError(_("An approved run cannot change."))
         super().save(*args, **kwargs)
+
+    def _check_transition(self, stored: str, transition: bool, update_fields) -> None:
+        if not transition:
+            raise PayrollError(self.MOVED_BY_SERVICES)
+        if self.status == self.Status.APPROVED:
+            fields = {"status", "approved_by", "approved_at", "approval_reason"}
+            four_eyes = self.approved_by_id and self.approved_by_id != self.calculated_by_id
+            allowed = stored == self.Status.CALCULATED and four_eyes
+        else:
+            fields = {"status", "paid_by", "paid_at"}
+            allowed = (
+                stored == self.Status.APPROVED
+                and self.status == self.Status.PAID
+                and self.paid_by_id
+            )
+        if not allowed or not update_fields or not set(update_fields) <= fields:
+            raise PayrollError(self.MOVED_BY_SERVICES)
 
     def delete(self, *args, **kwargs):
         if self._stored_status() in self.FINAL:
@@ -730,9 +835,14 @@ class DeferredPart(ChildOfRun):
         return f"{self.worker} · {self.amount} {self.currency} · {self.due_on}"
 
 
+class AdjustmentQuerySet(FinalRowsQuerySet):
+    run_path = "lines__payslip__run"
+
+
 class Adjustment(models.Model):
     """Money added to (or taken from) a worker's next run: a correction of an approved run,
-    names the line it corrects, or back pay. Paid once: a finalised run's line points at it."""
+    names the line it corrects, or back pay. Paid once: a finalised run's line points at it,
+    and from then on it never changes or goes away."""
 
     worker = models.ForeignKey(
         "people.Worker", on_delete=models.PROTECT, related_name="pay_adjustments"
@@ -756,6 +866,8 @@ class Adjustment(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
 
+    objects = AdjustmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("adjustment")
         verbose_name_plural = _("adjustments")
@@ -764,6 +876,18 @@ class Adjustment(models.Model):
 
     def __str__(self):
         return f"{self.worker} · {self.amount} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.is_paid():
+            raise PayrollError(
+                _("This adjustment was paid in an approved run: correct it with another one.")
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_paid():
+            raise PayrollError(_("Nothing in an approved run is ever deleted."))
+        return super().delete(*args, **kwargs)
 
     def is_paid(self) -> bool:
         return self.lines.filter(payslip__run__status__in=PayrollRun.FINAL).exists()

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -334,11 +334,22 @@ def run_approve(*, run: PayrollRun, by, reason: str = "") -> PayrollRun:
                     "was calculated: recalculate it first."
                 )
             )
+        # An adjustment edited after the calculation would be paid as it was then.
+        stale = PayLine.objects.filter(payslip__run=run, adjustment__isnull=False).exclude(
+            amount=F("adjustment__amount"), currency=F("adjustment__currency")
+        )
+        if stale.exists():
+            raise PayrollError(
+                _("Some adjustments changed since this run was calculated: recalculate it first.")
+            )
         run.status = PayrollRun.Status.APPROVED
         run.approved_by = by
         run.approved_at = timezone.now()
         run.approval_reason = reason.strip()
-        run.save(update_fields=["status", "approved_by", "approved_at", "approval_reason"])
+        run.save(
+            update_fields=["status", "approved_by", "approved_at", "approval_reason"],
+            transition=True,
+        )
     return run
 
 
@@ -351,7 +362,7 @@ def run_mark_paid(*, run: PayrollRun, by) -> PayrollRun:
         run.status = PayrollRun.Status.PAID
         run.paid_by = by
         run.paid_at = timezone.now()
-        run.save(update_fields=["status", "paid_by", "paid_at"])
+        run.save(update_fields=["status", "paid_by", "paid_at"], transition=True)
     return run
 
 
