@@ -1,17 +1,20 @@
 """The ladder is set up here by HR: what each rung is, its default pay schemes, the criteria of
 each step up, and disciplinary cases. Evaluations, promotion cases and career history are shown
 and never edited or deleted here: nominations and decisions go through the careers pages and
-their services, which change the rung, the role, the pay scheme and the history together."""
+their services, which change the rung, the role, the pay scheme and the history together.
+History pages are shown and never reverted (see workforce.core.admin)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.core.admin import ReadOnlyAdminMixin, RoleAdminMixin
+from workforce.core.admin import ReadOnlyAdminMixin, RefusalAdminMixin, RoleAdminMixin
+from workforce.payroll.models import PayrollError
 from workforce.people.roles import Role
 
 from .models import (
     CareerStep,
+    CaseDecidedError,
     Criterion,
     DefaultScheme,
     DisciplinaryCase,
@@ -21,8 +24,9 @@ from .models import (
 )
 
 
-class HRMixin(RoleAdminMixin):
+class HRMixin(RefusalAdminMixin, RoleAdminMixin):
     admin_role = Role.HR
+    refused_errors = (CaseDecidedError, PayrollError)
 
 
 class ShownOnlyMixin(ReadOnlyAdminMixin, HRMixin):

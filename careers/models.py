@@ -251,9 +251,44 @@ class Evaluation(models.Model):
         return sum(1 for result in self.results if result["met"])
 
 
+class CaseDecidedError(Exception):
+    """A decided case's decision cannot be rewritten: nominate the worker again instead."""
+
+
+# When a case was nominated and decided may be dated afterwards (the demo back-dates its
+# cases); what was decided, by whom and from when may not.
+DATED_FIELDS = {"nominated_at", "decided_at"}
+
+
+class PromotionCaseQuerySet(models.QuerySet):
+    def decided(self):
+        return self.exclude(status=PromotionCase.Status.NOMINATED)
+
+    def update(self, **kwargs):
+        if set(kwargs) - DATED_FIELDS and self.decided().exists():
+            raise CaseDecidedError(PromotionCase.DECIDED)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before bulk_update's own transaction, which a refusal would spoil.
+        objs = list(objs)
+        decided = self.filter(pk__in=[obj.pk for obj in objs]).decided()
+        if set(fields) - DATED_FIELDS and decided.exists():
+            raise CaseDecidedError(PromotionCase.DECIDED)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        if self.decided().exists():
+            raise CaseDecidedError(PromotionCase.DECIDED)
+        return super().delete()
+
+
 class PromotionCase(models.Model):
     """A proposal to move a worker to another rung (or, at the same rung, another team), from
-    nomination to decision."""
+    nomination to decision. Once decided, the decision never changes: it moved the worker's
+    rung, role and pay, and back pay was paid on it."""
+
+    DECIDED = _("This case has already been decided; nominate the worker again instead.")
 
     class Kind(models.TextChoices):
         PROMOTION = "promotion", _("Promotion")
@@ -316,6 +351,8 @@ class PromotionCase(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[])
 
+    objects = PromotionCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("promotion case")
         verbose_name_plural = _("promotion cases")
@@ -328,6 +365,25 @@ class PromotionCase(models.Model):
 
     def __str__(self):
         return f"{self.worker}: {self.from_rung} → {self.to_rung}"
+
+    def save(self, *args, **kwargs):
+        stored = type(self).objects.filter(pk=self.pk).decided().first() if self.pk else None
+        if stored is not None:
+            fields = kwargs.get("update_fields") or [
+                f.attname for f in self._meta.concrete_fields if f.name not in DATED_FIELDS
+            ]
+            if any(
+                getattr(self, self._meta.get_field(name).attname)
+                != getattr(stored, self._meta.get_field(name).attname)
+                for name in set(fields) - DATED_FIELDS
+            ):
+                raise CaseDecidedError(self.DECIDED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk).decided().exists():
+            raise CaseDecidedError(self.DECIDED)
+        return super().delete(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
