@@ -69,6 +69,10 @@ def test_hr_cannot_give_themselves_payroll_admin_in_wagtail(client, hr):
     hr.refresh_from_db()
     assert _names(hr) == {Role.HR}
     assert client.get(reverse("wagtailusers_users:index")).status_code != 200
+    # The CMS itself still opens for HR (careers pages), without the Users and Groups menus.
+    home = client.get(reverse("wagtailadmin_home"))
+    assert home.status_code == 200
+    assert reverse("wagtailusers_users:index") not in home.content.decode()
 
 
 def test_hr_cannot_make_an_annotator_a_superuser_or_set_their_password_in_wagtail(
@@ -214,6 +218,7 @@ def test_hr_cannot_change_a_login_email_or_set_a_password_on_a_new_account(clien
     )
     annotator.refresh_from_db()
     assert annotator.email == email
+    assert client.get(reverse("admin:people_user_add")).status_code == 200
     response = client.post(
         reverse("admin:people_user_add"),
         {"email": "new.hire@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
