@@ -29,16 +29,21 @@ from simple_history.utils import bulk_create_with_history
 from wagtail.models import Page
 
 from training.models import ChapterPage, GuidelinePage
-from workforce.core.tables import table_bytes
+from workforce.core.tables import TableFileError, table_bytes, table_frame
 
 from . import services
-from .models import AttemptItem, Exam, ExamSection, Question
+from .models import (
+    SENSITIVE_ERROR_TYPE,
+    AttemptItem,
+    Exam,
+    ExamSection,
+    Question,
+    rating_error_types,
+)
 
 Kind = Question.Kind
 KINDS_WITH_OPTIONS = {Kind.SINGLE, Kind.MULTIPLE, Kind.LABEL, Kind.RANKING}
 KINDS_WITH_MATERIAL = {Kind.RATING, Kind.LABEL}
-# Raters may always answer "other" under 3: the trade's label for sensitive prompts.
-SENSITIVE_ERROR_TYPE = "other"
 # The fields that decide a grade: changing one regrades the answers already given.
 GRADING_FIELDS = (
     "answer_key",
@@ -305,7 +310,7 @@ def _rating_problems(question: Question, key: dict, add) -> None:
     if score < 3:
         if set(key) != {"score", "error_type"} or not error_type:
             add("error_type", _("A gold score under 3 needs an error type."))
-        elif error_type not in [*error_types, SENSITIVE_ERROR_TYPE]:
+        elif error_type not in rating_error_types(error_types):
             add(
                 "error_type",
                 _("The error type must be one of the listed error types, or “%(other)s”.")
@@ -620,20 +625,11 @@ def bank_frame(*, guideline: GuidelinePage) -> pd.DataFrame:
 def bank_read(*, file, name: str) -> list[dict[str, str]]:
     """The rows of an uploaded CSV or XLSX file, every cell as text. Raises BankError when the
     file cannot be read or its columns are wrong."""
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     try:
-        if suffix == "csv":
-            frame = pd.read_csv(
-                file, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True
-            )
-        elif suffix == "xlsx":
-            frame = pd.read_excel(file, dtype=str, engine="openpyxl").fillna("")
-        else:
-            raise BankError(_("Upload a .csv or .xlsx file."))
-    except BankError:
-        raise
-    except Exception as exc:  # pandas, openpyxl and zipfile each raise their own error types
-        raise BankError(_("This file cannot be read: %(error)s") % {"error": exc}) from None
+        # The core reader: the same files as every import, an XLSX counted while it is read.
+        frame = table_frame(data=file.read(), name=name, max_rows=MAX_IMPORT_ROWS)
+    except TableFileError as error:
+        raise BankError(str(error)) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     unknown = [c for c in frame.columns if c not in FILE_COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
@@ -647,15 +643,9 @@ def bank_read(*, file, name: str) -> list[dict[str, str]]:
             _("The header row is wrong (%(problems)s). The columns are: %(columns)s.")
             % {"problems": "; ".join(parts), "columns": ", ".join(FILE_COLUMNS)}
         )
-    if len(frame) > MAX_IMPORT_ROWS:
-        raise BankError(
-            _("A file may hold at most %(n)s questions; split it.") % {"n": MAX_IMPORT_ROWS}
-        )
-    frame = frame.astype(str).map(lambda cell: cell.strip())
-    frame = frame[(frame != "").any(axis=1)]  # rows left empty in a spreadsheet
     # Only the columns the file has: on update, a column left out keeps the question's value.
     return [
-        {"_row": str(number + 2), **row}
+        {"_row": str(number), **row}
         for number, row in zip(frame.index, frame.to_dict("records"), strict=True)
     ]
 

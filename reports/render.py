@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from workforce.core.tables import csv_cell, csv_row, xlsx_text_only
+
 from .base import Figure, Report, ReportFilter, Table
 
 # A table on the page and in the PDF shows this many rows; the XLSX and the CSV hold them all.
@@ -38,7 +40,6 @@ XLSX_FORMATS = {
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -151,8 +152,7 @@ def plain_text(value, *, percent: bool = False) -> str:
         return str(value)
     if kind == "date":
         return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text  # not a spreadsheet formula
+    return csv_cell(str(value))  # never a spreadsheet formula
 
 
 def _xlsx_value(value, *, percent: bool = False):
@@ -334,8 +334,6 @@ def _sheet_name(title: str, used: set[str]) -> str:
 def _write_cells(sheet, row: int, values: list, formats_: list) -> None:
     for column, (value, number_format) in enumerate(zip(values, formats_, strict=True), start=1):
         cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # a text starting with "=" stays text
         if number_format:
             cell.number_format = number_format
 
@@ -405,6 +403,7 @@ def report_xlsx(report: Report) -> bytes:
                 sheet.column_dimensions[get_column_letter(position)].width = min(
                     max(len(label), 10) + 3, 40
                 )
+        xlsx_text_only(writer.book)  # titles, filter words, labels and cells alike
     return buffer.getvalue()
 
 
@@ -415,7 +414,7 @@ def table_csv(table: Table) -> str:
     """One table as CSV with labelled headers; an empty table says so under its headers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(table.labels.get(c, c)) for c in table.frame.columns])
+    writer.writerow(csv_row(str(table.labels.get(c, c)) for c in table.frame.columns))
     percent = set(table.percent_columns)
     for values in table.frame.itertuples(index=False, name=None):
         writer.writerow(
@@ -435,7 +434,7 @@ def figures_csv(report: Report) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([_("Key"), _("Figure"), _("Value")])
     for figure in report.figures:
-        writer.writerow([figure.key, str(figure.label), figure_plain(figure)])
+        writer.writerow(csv_row([figure.key, str(figure.label), figure_plain(figure)]))
     if report.is_empty:
         writer.writerow(["", _("No data for this filter"), ""])
     return buffer.getvalue()

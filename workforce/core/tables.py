@@ -22,21 +22,7 @@ class TableFileError(ValueError):
 def table_read(*, data: bytes, name: str, required: list[str], known: list[str], max_rows: int):
     """The rows of a CSV or XLSX file as a frame of trimmed text, holding the known columns,
     indexed by spreadsheet row number. Raises TableFileError when the file cannot be used."""
-    suffix = os.path.splitext(name)[1].lower()
-    if not data:
-        raise TableFileError(_("The file is empty."))
-    if data.startswith(ZIP_MAGIC):  # an XLSX is a zip file, whatever its name says
-        frame = _read_xlsx(data)
-    elif suffix == ".xlsx":
-        raise TableFileError(
-            _(
-                "This file is not a valid XLSX workbook. Save it again from Excel as .xlsx, or as CSV UTF-8."
-            )
-        )
-    elif suffix == ".csv":
-        frame = _read_csv(data)
-    else:
-        raise TableFileError(_("Upload a .csv or .xlsx file."))
+    frame = table_frame(data=data, name=name, max_rows=max_rows)
     frame.columns = [column_name(c) for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -48,20 +34,55 @@ def table_read(*, data: bytes, name: str, required: list[str], known: list[str],
         )
     present = [c for c in known if c in frame.columns]
     frame = frame.loc[:, ~frame.columns.duplicated()][present]
-    frame = frame.astype(str).map(str.strip)
-    frame = frame[(frame != "").any(axis=1)]  # rows left empty in a spreadsheet
+    frame = frame[(frame != "").any(axis=1)]  # rows with text only in other columns
     if frame.empty:
         raise TableFileError(_("The file has no rows under its header."))
-    if len(frame) > max_rows:
+    return frame
+
+
+def table_frame(*, data: bytes, name: str, max_rows: int) -> pd.DataFrame:
+    """Every column of a CSV or XLSX file, named as its first row names them, every cell as
+    trimmed text ("" when empty), rows left empty dropped, indexed by spreadsheet row number.
+    A file of more than max_rows rows is refused, an XLSX while it is being read (a small
+    workbook can unpack to a million rows). Raises TableFileError when the file cannot be used."""
+    suffix = os.path.splitext(name)[1].lower()
+    if not data:
+        raise TableFileError(_("The file is empty."))
+    if data.startswith(ZIP_MAGIC):  # an XLSX is a zip file, whatever its name says
+        frame = _read_xlsx(data, max_rows=max_rows)
+    elif suffix == ".xlsx":
         raise TableFileError(
-            _("A file may hold at most %(n)s rows; this one has %(count)s. Split it.")
-            % {"n": max_rows, "count": len(frame)}
+            _(
+                "This file is not a valid XLSX workbook. Save it again from Excel as .xlsx, or as CSV UTF-8."
+            )
         )
+    elif suffix == ".csv":
+        frame = _read_csv(data, max_rows=max_rows)
+    else:
+        raise TableFileError(_("Upload a .csv or .xlsx file."))
+    frame = frame.astype(str).map(_cell_read)
+    frame = frame[(frame != "").any(axis=1)]  # rows left empty in a spreadsheet
+    if len(frame) > max_rows:
+        raise _too_many_rows(max_rows, len(frame))
     frame.index = frame.index + FIRST_DATA_ROW
     return frame
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _cell_read(text: str) -> str:
+    """A cell as typed: trimmed, and without the apostrophe an export puts before text that
+    looks like a formula (csv_cell), so a file exported here imports back the same."""
+    text = text.strip()
+    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
+
+
+def _too_many_rows(max_rows: int, count) -> TableFileError:
+    return TableFileError(
+        _("A file may hold at most %(n)s rows; this one has %(count)s. Split it.")
+        % {"n": max_rows, "count": count}
+    )
+
+
+def _read_csv(data: bytes, *, max_rows: int) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError:
@@ -71,6 +92,9 @@ def _read_csv(data: bytes) -> pd.DataFrame:
                 "save it as CSV UTF-8 and upload it again. In Excel: File > Save As > CSV UTF-8."
             )
         ) from None
+    lines = text.count("\n")
+    if lines > _row_ceiling(max_rows):  # counted before pandas builds anything
+        raise _too_many_rows(max_rows, _("%(n)s lines") % {"n": lines})
     header = text.split("\n", 1)[0]
     # Excel in many European languages saves CSV with semicolons between the columns.
     separator = ";" if header.count(";") > header.count(",") else ","
@@ -89,16 +113,124 @@ def _read_csv(data: bytes) -> pd.DataFrame:
         ) from None
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame:
+# Bounds on what an XLSX may unpack to, checked while it is read, never after.
+MAX_COLUMNS = 200
+XLSX_BASE_BYTES = 50 * 1024 * 1024
+XLSX_BYTES_PER_ROW = 500
+
+
+def _row_ceiling(max_rows: int) -> int:
+    """Lines or sheet rows read at most, empty ones included: room for blank rows, no more."""
+    return 2 * max_rows + 1000
+
+
+def _read_xlsx(data: bytes, *, max_rows: int) -> pd.DataFrame:
+    """The first sheet as pd.read_excel(dtype=str) reads it, streamed with openpyxl's
+    read-only mode: rows are counted as they come and reading stops at the first row over the
+    limit, so a tiny file that unpacks to a million rows costs a moment, not minutes."""
+    import zipfile
+
+    from pandas.io.parsers import TextParser
+
+    invalid = TableFileError(
+        _(
+            "This file is not a valid XLSX workbook. Save it again from Excel as .xlsx, or as CSV UTF-8."
+        )
+    )
     try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    except Exception:  # openpyxl and zipfile each raise their own kinds of errors
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise invalid from None
+    if unpacked > XLSX_BASE_BYTES + XLSX_BYTES_PER_ROW * max_rows:
         raise TableFileError(
-            _(
-                "This file is not a valid XLSX workbook. Save it again from Excel as .xlsx, or as CSV UTF-8."
-            )
-        ) from None
+            _("This workbook unpacks to %(size)s MB, more than a file may hold. Split it.")
+            % {"size": unpacked // (1024 * 1024)}
+        )
+    try:
+        archive, sheet = _first_sheet(data)
+    except Exception:  # openpyxl and zipfile each raise their own kinds of errors
+        raise invalid from None
+    rows: list[list] = []
+    filled = last = 0
+    try:
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            row = [_xlsx_cell(cell) for cell in cells]
+            while row and row[-1] == "":
+                row.pop()
+            if len(row) > MAX_COLUMNS:
+                raise TableFileError(
+                    _("Row %(row)s has text beyond column %(n)s; a file may have %(n)s columns.")
+                    % {"row": number, "n": MAX_COLUMNS}
+                )
+            if row:
+                filled, last = filled + 1, number
+                if filled > max_rows + 1:  # the header and max_rows rows under it
+                    raise _too_many_rows(max_rows, _("more than %(n)s") % {"n": max_rows})
+            elif number > _row_ceiling(max_rows):
+                raise _too_many_rows(max_rows, _("more than %(n)s") % {"n": max_rows})
+            rows.append(row)
+    except TableFileError:
+        raise
+    except Exception:
+        raise invalid from None
+    finally:
+        archive.close()
+    rows = rows[:last]
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    try:
+        # The parser pd.read_excel hands a sheet's rows to, with the same options.
+        frame = TextParser(rows, header=0, dtype=str, skip_blank_lines=False).read()
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        raise invalid from None
     return frame.fillna("")
+
+
+def _first_sheet(data: bytes):
+    """The workbook's archive and its first worksheet (the one pd.read_excel reads), opened as
+    openpyxl's load_workbook(read_only=True) opens it, minus one step: a sheet that does not
+    declare its size is read whole just to size it (ReadOnlyWorksheet._get_size), and every
+    sheet of the workbook at that, before a single row comes out."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            pass  # sized while streaming instead: rows are counted as they come
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                worksheet = UnsizedSheet(reader.wb, sheet.name, rel.target, reader.shared_strings)
+                return reader.archive, worksheet
+    except Exception:
+        reader.archive.close()
+        raise
+    reader.archive.close()
+    raise ValueError("no worksheet")
+
+
+def _xlsx_cell(cell):
+    """A cell's value as pandas' openpyxl reader gives it (_convert_cell)."""
+    from openpyxl.cell.cell import TYPE_ERROR, TYPE_NUMERIC
+
+    if cell.value is None:
+        return ""
+    if cell.data_type == TYPE_ERROR:
+        return float("nan")
+    if cell.data_type == TYPE_NUMERIC:
+        whole = int(cell.value)
+        return whole if whole == cell.value else float(cell.value)
+    return cell.value
 
 
 def column_name(raw) -> str:
@@ -106,17 +238,59 @@ def column_name(raw) -> str:
     return re.sub(r"[\s\-]+", "_", str(raw).strip().lower())
 
 
+# --- writing: every CSV and XLSX export keeps text as text ------------------------------------
+
+# Text a spreadsheet runs as a formula when a cell starts with it (OWASP's list, with the
+# full-width forms that Excel and LibreOffice read the same way).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# "-12.50", "+3" or "-5%" is a number to a spreadsheet, not a formula: it stays as written.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def is_formula_like(value) -> bool:
+    """True for text a spreadsheet would run as a formula (numbers are never formulas)."""
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not PLAIN_NUMBER.fullmatch(value)
+    )
+
+
+def csv_cell(value):
+    """A value as a CSV export writes it: formula-like text gets an apostrophe in front, which
+    spreadsheets read as "this is text" (table_read takes it off again on import)."""
+    return f"'{value}" if is_formula_like(value) else value
+
+
+def csv_row(values) -> list:
+    return [csv_cell(value) for value in values]
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every formula-like text cell neutralised, for to_csv."""
+    return frame.map(csv_cell) if len(frame.columns) else frame
+
+
+def xlsx_text_only(book) -> None:
+    """Every cell of a workbook (an openpyxl Workbook, e.g. pd.ExcelWriter.book, before it is
+    saved) that holds formula-like text becomes a text cell marked as text ("quote prefix"),
+    so it shows exactly as written and stays text when someone edits it. Number cells stay."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or is_formula_like(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def table_bytes(frame: pd.DataFrame, *, file_format: str, sheet_name: str) -> bytes:
     """A frame as a CSV or XLSX download. CSV carries a byte-order mark so that Excel reads it
-    as UTF-8 (accented and Chinese text survive); in XLSX, text that starts with "=" stays
-    text, never a formula."""
+    as UTF-8 (accented and Chinese text survive); in both, text that starts like a formula
+    stays text."""
     if file_format == "csv":
-        return frame.to_csv(index=False).encode("utf-8-sig")
+        return csv_frame(frame).to_csv(index=False).encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet_name)
-        for row in writer.sheets[sheet_name].iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
+        xlsx_text_only(writer.book)
     return buffer.getvalue()

@@ -23,6 +23,8 @@ from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from workforce.core.tables import csv_frame, csv_row, xlsx_text_only
+
 from .models import EARNINGS, Component, PayLine, PayrollError, PayrollRun, Payslip
 from .money import divide, from_minor, to_minor
 
@@ -42,8 +44,6 @@ TOTALS = [
     Component.NET.value,
 ]
 MONEY_FORMAT = "#,##0.00"
-# Text a spreadsheet would run as a formula if a cell started with it.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 LINE_FIELDS = {
     "payslip_id": "payslip_id",
@@ -179,17 +179,19 @@ def bank_file(run: PayrollRun, currency: str) -> str:
     for number, first, last, email, holder, account, code, amount in _bank_rows(run, currency):
         missing = not (holder and account)
         writer.writerow(
-            [
-                number,
-                full_name(first, last, email),
-                holder or "",
-                account or "",
-                code or "",
-                _("yes") if missing else _("no"),
-                f"{amount.quantize(Decimal('0.01'))}",
-                currency,
-                _("Payroll %(month)s %(number)s") % {"month": month, "number": number},
-            ]
+            csv_row(
+                [
+                    number,
+                    full_name(first, last, email),
+                    holder or "",
+                    account or "",
+                    code or "",
+                    _("yes") if missing else _("no"),
+                    f"{amount.quantize(Decimal('0.01'))}",
+                    currency,
+                    _("Payroll %(month)s %(number)s") % {"month": month, "number": number},
+                ]
+            )
         )
     return out.getvalue()
 
@@ -427,8 +429,6 @@ def register_xlsx(run: PayrollRun) -> bytes:
             totals = {4 + i for i in frame.attrs["total_rows"]}
             for row in sheet.iter_rows(min_row=4):
                 for cell in row:
-                    if cell.data_type == "f":  # a name starting with "=" stays text
-                        cell.data_type = "s"
                     if cell.column in money:
                         cell.number_format = MONEY_FORMAT
                     if cell.row in totals:
@@ -437,6 +437,7 @@ def register_xlsx(run: PayrollRun) -> bytes:
                 values = [str(column), *(str(v) for v in frame[column] if v is not None)]
                 width = min(max(len(v) for v in values) + 3, 40)
                 sheet.column_dimensions[get_column_letter(position)].width = width
+        xlsx_text_only(writer.book)  # a name starting with "=" stays text
     return buffer.getvalue()
 
 
@@ -620,13 +621,7 @@ def comparison(run: PayrollRun) -> pd.DataFrame:
 def comparison_csv(run: PayrollRun) -> str:
     """The comparison as CSV text: amounts with a dot, empty where there is no figure, and
     names that could run as a spreadsheet formula kept as text."""
-    frame = comparison(run)
-    for column in (_("Employee number"), _("Name")):
-        frame[column] = [
-            f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            for v in frame[column]
-        ]
-    return frame.to_csv(index=False, lineterminator="\r\n")
+    return csv_frame(comparison(run)).to_csv(index=False, lineterminator="\r\n")
 
 
 def comparison_totals(run: PayrollRun) -> list[dict]:

@@ -1,0 +1,59 @@
+"""A small XLSX that unpacks to many rows is refused while it is read, quickly, with the limit
+in the message; one at the limit is read whole. The question bank reads through the same
+reader."""
+
+import io
+import time
+
+import openpyxl
+import pytest
+
+from exams import bank
+from workforce.core.tables import TableFileError, table_frame, table_read
+
+
+def workbook(rows: int, header=("employee_number", "check_in")) -> bytes:
+    """Written without a declared size, as streaming writers (and attackers) do."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(header))
+    for _ in range(rows):
+        sheet.append(["E-1", "2026-03-02 08:00"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    return workbook(200_000)
+
+
+def test_a_small_file_of_many_rows_is_refused_while_read(bomb):
+    assert len(bomb) < 2_500_000  # a couple of MB on disk
+
+    started = time.monotonic()
+    with pytest.raises(TableFileError, match="at most 1000 rows; this one has more than 1000"):
+        table_read(
+            data=bomb,
+            name="clock.xlsx",
+            required=["employee_number"],
+            known=["employee_number", "check_in"],
+            max_rows=1000,
+        )
+    # Reading all 200,000 rows took minutes; stopping at row 1,002 takes a moment.
+    assert time.monotonic() - started < 15
+
+
+def test_a_file_at_the_limit_is_read_whole():
+    frame = table_frame(data=workbook(1000), name="clock.xlsx", max_rows=1000)
+    assert len(frame) == 1000
+    assert frame.index[0] == 2 and frame.index[-1] == 1001  # spreadsheet row numbers
+    assert frame.iloc[0].tolist() == ["E-1", "2026-03-02 08:00"]
+
+
+def test_the_question_bank_reads_through_the_capped_reader(bomb):
+    started = time.monotonic()
+    with pytest.raises(bank.BankError, match="at most 5000 rows"):
+        bank.bank_read(file=io.BytesIO(bomb), name="bank.xlsx")
+    assert time.monotonic() - started < 15
