@@ -15,7 +15,8 @@ from reports import render
 from reports.base import Figure, Report, ReportFilter, Table
 from tests.payroll.conftest import *  # noqa: F403  (the fixtures the payroll run needs)
 from tests.payroll.test_exports import approve, mixed_run  # noqa: F401
-from workforce.core.tables import table_bytes, table_frame
+from workforce.core import tables
+from workforce.core.tables import table_bytes
 from workforce.payroll import exports
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_an_exported_file_imports_back_as_it_was():
     frame = pd.DataFrame({"prompt": FORMULAS[:4] + ["plain", "'quoted"]})
     for file_format in ("csv", "xlsx"):
         content = table_bytes(frame, file_format=file_format, sheet_name="questions")
-        read = table_frame(data=content, name=f"bank.{file_format}", max_rows=100)
+        read = tables.table_frame(data=content, name=f"bank.{file_format}", max_rows=100)
         assert read["prompt"].tolist() == FORMULAS[:4] + ["plain", "'quoted"]
 
 

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from exams import bank
-from workforce.core.tables import TableFileError, table_frame, table_read
+from workforce.core import tables
+from workforce.core.tables import TableFileError, table_read
 
 
 def workbook(rows: int, header=("employee_number", "check_in")) -> bytes:
@@ -46,7 +47,7 @@ def test_a_small_file_of_many_rows_is_refused_while_read(bomb):
 
 
 def test_a_file_at_the_limit_is_read_whole():
-    frame = table_frame(data=workbook(1000), name="clock.xlsx", max_rows=1000)
+    frame = tables.table_frame(data=workbook(1000), name="clock.xlsx", max_rows=1000)
     assert len(frame) == 1000
     assert frame.index[0] == 2 and frame.index[-1] == 1001  # spreadsheet row numbers
     assert frame.iloc[0].tolist() == ["E-1", "2026-03-02 08:00"]

@@ -8,6 +8,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from workforce.core.admin import ReadOnlyAdminMixin, RefusalAdminMixin, RoleAdminMixin
+from workforce.core.storage import private_file_field
 from workforce.people.roles import Role
 
 from . import services
@@ -181,6 +182,15 @@ class PayrollRunAdmin(ShownOnlyMixin, SimpleHistoryAdmin):
     list_display = ["period_start", "site", "team", "status", "calculated_by", "approved_by"]
     list_filter = ["status", "site"]
     list_select_related = ["site", "team", "calculated_by", "approved_by"]
+    # The ZIP by name, linked to the run's ZIP view, which checks who asks.
+    exclude = ["payslips_zip"]
+    readonly_fields = [
+        private_file_field(
+            "payslips_zip",
+            "payroll:run-zip",
+            PayrollRun._meta.get_field("payslips_zip").verbose_name,
+        )
+    ]
 
 
 @admin.register(Payslip)

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from workforce.core.storage import private_file_field
 
 from .models import Application, Candidate, StageChange
 
@@ -25,5 +28,13 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["candidate", "opening", "stage", "screening_score", "source", "applied_at"]
     list_filter = ["stage", "source", "opening__domain"]
     search_fields = ["candidate__first_name", "candidate__last_name", "candidate__email"]
-    readonly_fields = ["stage", "screening", "screening_score", "exam_attempt", "cv"]
+    # The CV by name, linked to the application's CV view, which checks who asks.
+    exclude = ["cv"]
+    readonly_fields = [
+        "stage",
+        "screening",
+        "screening_score",
+        "exam_attempt",
+        private_file_field("cv", "recruitment:application-cv", _("CV")),
+    ]
     inlines = [StageChangeInline]

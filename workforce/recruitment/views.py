@@ -2,7 +2,9 @@
 the candidate's applying and own applications. Who may open each is decided in queries.py."""
 
 import json
+import os
 
+import filetype
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -28,7 +30,7 @@ from .forms import (
     OfferForm,
     StageMoveForm,
 )
-from .models import Offer, OpeningPage
+from .models import CV_TYPES, Offer, OpeningPage
 
 # --- HR ------------------------------------------------------------------------------------
 
@@ -135,9 +137,21 @@ def application_cv(request, pk):
     require(queries.can_recruit(request.user) or queries.is_own(request.user, application))
     if not application.cv:
         raise Http404
-    return FileResponse(
-        application.cv.open("rb"), as_attachment=True, filename=application.cv_name or "cv"
+    file = application.cv.open("rb")
+    kind = filetype.guess(file.read(8192))
+    file.seek(0)
+    # The type the content shows, never the name's: "cv.html" holding a PDF is a PDF, sent as
+    # a download under a name that says so; anything else is opaque bytes.
+    if kind is not None and kind.mime in CV_TYPES:
+        content_type, extension = kind.mime, kind.extension
+    else:
+        content_type, extension = "application/octet-stream", "bin"
+    stem = os.path.splitext(os.path.basename(application.cv_name or ""))[0] or "cv"
+    response = FileResponse(
+        file, as_attachment=True, filename=f"{stem}.{extension}", content_type=content_type
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
