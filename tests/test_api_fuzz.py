@@ -6,6 +6,8 @@ documented shape."""
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -61,10 +63,22 @@ def _aim_at_real_data(case, target, worker) -> None:
                 record["project_id"], record["worker"] = target.pk, worker.employee_number
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """As Django's test client does: a request through the WSGI app would otherwise close the
+    database connection at its end, and with it the test's transaction (on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def test_the_api_answers_every_request_its_schema_allows_as_documented(
     project,  # noqa: F811
     worker_on_way,  # noqa: F811
     settings,
+    keep_the_test_connection,
 ):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]  # the host schemathesis' WSGI client sends
     make_ready(worker_on_way)
