@@ -5,7 +5,9 @@
 - attendance and quality: HR and project managers see everyone; team leads their teams;
 - recruitment: HR and project managers; retention: HR;
 - statement: a worker their own; a team lead their teams' members (and their own); HR and
-  payroll admins anyone.
+  payroll admins anyone. Its pay and deferred pay, though, only as payroll.queries decides for
+  payslips: the worker, payroll admins, and the lead of the team a payslip names once its run
+  is approved (shows_pay_of, payslips_shown_to); HR reads the rest of it.
 
 A Scope says what the builder may read. Being refused a report is a 403; asking for the
 statement of a worker one may not see is a 404, so nobody learns whether they exist.
@@ -13,6 +15,8 @@ statement of a worker one may not see is a 404, so nobody learns whether they ex
 
 from django.db.models import QuerySet
 
+from workforce.payroll import queries as payroll_queries
+from workforce.payroll.models import Payslip
 from workforce.people.models import Team, Worker
 from workforce.people.queries import teams_led_by
 from workforce.people.roles import Role, has_role, roles_of
@@ -136,6 +140,22 @@ def may_open(user, slug: str, report_filter: ReportFilter | None = None) -> bool
         scope = scope_for(user, slug, report_filter)
         return scope.worker_ids is None or report_filter.worker_id in scope.worker_ids
     return True
+
+
+def shows_pay_of(user, worker: Worker) -> bool:
+    """Whether a report has a pay section at all for `worker` when `user` reads it: payroll's
+    own rule for the deferred-pay ledger (the worker, payroll admins, the lead of their team)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return payroll_queries.may_see_ledger(user, worker)
+
+
+def payslips_shown_to(user) -> QuerySet[Payslip]:
+    """The payslips whose figures a report may show `user`: payroll's own rule for payslips,
+    so a report never shows pay its payslip page would refuse."""
+    if user is None:
+        return Payslip.objects.none()
+    return payroll_queries.payslips_visible_to(user)
 
 
 # --- the choices a filter form offers ---------------------------------------------------------

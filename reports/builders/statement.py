@@ -8,7 +8,10 @@ career progress is the careers page's evaluation (careers.queries), measured now
 was never evaluated.
 
 Everything is read for the one worker the filter names, and only when the scope lets the asker
-see them: otherwise the statement is empty, so it never shows anyone else's data.
+see them: otherwise the statement is empty, so it never shows anyone else's data. Pay and
+deferred pay are read only through the payslips payroll lets the asker see (the worker, payroll
+admins, the team lead once a run is approved: reports.queries.payslips_shown_to); whoever may
+see none of the worker's pay (HR, say) gets the statement without those two sections.
 """
 
 from datetime import date
@@ -22,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from careers import eligibility
 from careers import queries as careers_queries
+from reports import queries
 from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table, empty_frame
 from reports.builders import payroll as payroll_report
 from reports.charts import bar_svg
@@ -264,11 +268,13 @@ def _waiting(worker: Worker, start: date, end: date) -> list[date]:
     )
 
 
-def _pay(worker: Worker, start: date, end: date) -> pd.DataFrame:
+def _pay(worker: Worker, start: date, end: date, slips) -> pd.DataFrame:
     """Gross, held, released and net per month and currency over the worker's payslips of
-    approved and paid runs: never a run still being checked."""
+    approved and paid runs (never a run still being checked) among `slips`, those the asker
+    may see."""
     sums = (
         PayLine.objects.filter(
+            payslip__in=slips.filter(worker=worker).values("pk"),
             payslip__worker=worker,
             payslip__error="",
             payslip__run__status__in=PayrollRun.FINAL,
@@ -304,13 +310,16 @@ def _pay(worker: Worker, start: date, end: date) -> pd.DataFrame:
     return _frame("pay", table)
 
 
-def _deferred(worker: Worker, start: date, end: date) -> pd.DataFrame:
+def _deferred(worker: Worker, start: date, end: date, slips) -> pd.DataFrame:
     """The worker's ledger: parts held or released by a run of the period, and every part
-    still owed, whenever it was held."""
+    still owed, whenever it was held; only parts held on a payslip among `slips`."""
     today = timezone.localdate(timezone=ZoneInfo(worker.site.time_zone))
     first = first_of_month(start)
+    shown = set(slips.filter(worker=worker).values_list("pk", flat=True))
     rows = []
     for row in payroll_queries.ledger(worker, today):
+        if row.part.payslip_id not in shown:
+            continue
         held_in = row.held_in.period_start
         released_in = row.released_in.period_start if row.released_in else None
         in_period = first <= held_in <= end or (
@@ -404,6 +413,7 @@ def _career(worker: Worker, end: date) -> dict[str, pd.DataFrame]:
 
 
 def _tables(frames: dict[str, pd.DataFrame]) -> list[Table]:
+    """One table per frame, in COLUMNS' order: a section left out of `frames` is not there."""
     labels, titles = _labels(), _titles()
     notes = {
         "pay": _("Payslips of approved and paid runs whose month falls in the period."),
@@ -420,6 +430,7 @@ def _tables(frames: dict[str, pd.DataFrame]) -> list[Table]:
             note=notes.get(key, ""),
         )
         for key in COLUMNS
+        if key in frames
     ]
 
 
@@ -431,7 +442,7 @@ def _rate(frame: pd.DataFrame, column: str) -> float | None:
 
 def _figures(frames: dict[str, pd.DataFrame], owed: pd.DataFrame) -> list[Figure]:
     output, performance = frames["output"], frames["performance"]
-    attendance, pay = frames["attendance"], frames["pay"]
+    attendance, pay = frames["attendance"], frames.get("pay", _frame("pay"))
     score = _rate(performance, "score")
     figures = [
         Figure("items_submitted", _("Items submitted"), int(output["items_submitted"].sum())),
@@ -540,19 +551,29 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
         return report
     start, end = report_filter.start, report_filter.end
     work = worker_work(worker, start, end)
-    deferred = _deferred(worker, start, end)
     frames = {
         **_output(work),
         "performance": _performance(work),
         "attendance": _attendance(worker, start, end),
-        "pay": _pay(worker, start, end),
-        "deferred": _frame("deferred", deferred),
         **_career(worker, end),
     }
+    owed = empty_frame(["currency", "amount"])
+    if queries.shows_pay_of(scope.user, worker):
+        slips = queries.payslips_shown_to(scope.user)
+        deferred = _deferred(worker, start, end, slips)
+        frames |= {
+            "pay": _pay(worker, start, end, slips),
+            "deferred": _frame("deferred", deferred),
+        }
+        owed = deferred[deferred["is_owed"].astype(bool)]
+        waiting = _waiting(worker, start, end)
+        if waiting:
+            report.notes.append(payroll_report.waiting_note(waiting))
+    else:
+        report.notes.append(
+            _("Pay is shown only to the worker, their team lead and payroll admins.")
+        )
     report.tables = _tables(frames)
-    report.figures = _figures(frames, deferred[deferred["is_owed"].astype(bool)])
+    report.figures = _figures(frames, owed)
     report.charts = _charts(frames)
-    waiting = _waiting(worker, start, end)
-    if waiting:
-        report.notes.append(payroll_report.waiting_note(waiting))
     return report

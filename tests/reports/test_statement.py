@@ -57,6 +57,11 @@ def everyone(user=None) -> Scope:
     return Scope(user=user, roles=frozenset({Role.HR}))
 
 
+def pay_reader(admins) -> Scope:  # noqa: F811
+    """A payroll admin: HR's scope reads everyone's statement but not their pay."""
+    return Scope(user=admins[0], roles=frozenset({Role.PAYROLL_ADMIN}))
+
+
 def own(worker) -> Scope:  # noqa: F811
     return Scope(
         user=worker.user,
@@ -149,9 +154,9 @@ def test_attendance_days_present_late_absent_and_on_leave(worker, march):  # noq
     assert shown["days_leave"] == 1
 
 
-def test_pay_is_from_approved_runs_only(worker, march):  # noqa: F811
+def test_pay_is_from_approved_runs_only(worker, march, admins):  # noqa: F811
     # Even for a payroll admin, April's run (calculated, not approved) is left out.
-    scope = Scope(user=None, roles=frozenset({Role.PAYROLL_ADMIN}))
+    scope = pay_reader(admins)
     report = statement.build(
         ReportFilter(start=MARCH, end=date(2026, 4, 30), worker_id=worker.pk), scope
     )
@@ -173,8 +178,8 @@ def test_pay_is_from_approved_runs_only(worker, march):  # noqa: F811
     assert not any("still being checked" in note for note in march_only.notes)
 
 
-def test_deferred_pay_held_due_and_still_owed(worker, march):  # noqa: F811
-    report = statement.build(MARCH_FILTER.with_(worker_id=worker.pk), everyone())
+def test_deferred_pay_held_due_and_still_owed(worker, march, admins):  # noqa: F811
+    report = statement.build(MARCH_FILTER.with_(worker_id=worker.pk), pay_reader(admins))
     deferred = table(report, "deferred")
     assert [
         tuple(r)
@@ -188,7 +193,7 @@ def test_deferred_pay_held_due_and_still_owed(worker, march):  # noqa: F811
     # Still owed, it shows in a later period's statement too.
     later = statement.build(
         ReportFilter(start=date(2026, 5, 1), end=date(2026, 5, 31), worker_id=worker.pk),
-        everyone(),
+        pay_reader(admins),
     )
     assert figures(later)["deferred_outstanding_cny"] == Decimal("100.00")
 
@@ -259,10 +264,10 @@ def test_a_supervisor_sees_their_teams_members_only(worker, march, make_user, sh
     assert statement.build(MARCH_FILTER.with_(worker_id=elsewhere.pk), teams_only).is_empty
 
 
-def test_an_empty_period_has_no_output_pay_or_chart(worker, march):  # noqa: F811
+def test_an_empty_period_has_no_output_pay_or_chart(worker, march, admins):  # noqa: F811
     report = statement.build(
         ReportFilter(start=date(2024, 1, 1), end=date(2024, 1, 31), worker_id=worker.pk),
-        everyone(),
+        pay_reader(admins),
     )
     for key in ("output", "output_by_period", "quality", "performance", "attendance", "pay"):
         frame = table(report, key)
