@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from .models import Question
 
 
-def answer_from_post(kind: str, data, option_order: list[int]) -> dict:
+def answer_from_post(question: Question, data, option_order: list[int]) -> dict:
     """Turn one question's posted fields into the answer shape grading.py reads. Options are
     posted by their position on the page and mapped back to the authored index here.
     Raises forms.ValidationError with a message for the person answering."""
     option_count = len(option_order)
-    match kind:
+    match question.kind:
         case Question.Kind.SINGLE:
             return (
                 {"choice": option_order[_index(data.get("choice"), option_count)]}
@@ -48,7 +48,11 @@ def answer_from_post(kind: str, data, option_order: list[int]) -> dict:
                 return {}
             if score not in {"1", "2", "3", "4", "5"}:
                 raise forms.ValidationError(_("Choose a score from 1 to 5."))
-            return {"score": int(score), "error_type": data.get("error_type", "")}
+            error_type = data.get("error_type", "")
+            # Accepted are exactly the error types the page offers.
+            if error_type and error_type not in question.rating_choices:
+                raise forms.ValidationError(_("Choose one of the error types shown."))
+            return {"score": int(score), "error_type": error_type}
         case Question.Kind.LABEL:
             return {"label": data.get("label", "")} if data.get("label") else {}
         case Question.Kind.RANKING:

@@ -10,6 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# Raters may always answer "other" under 3: the trade's label for sensitive prompts.
+SENSITIVE_ERROR_TYPE = "other"
+
+
+def rating_error_types(listed) -> list[str]:
+    """The error types a rater is offered, and the only ones accepted: the question's own, then
+    "other" once. The attempt page, the answer check and the bank's key check all read this."""
+    listed = [e for e in listed or [] if isinstance(e, str) and e.strip()]
+    return listed if SENSITIVE_ERROR_TYPE in listed else [*listed, SENSITIVE_ERROR_TYPE]
+
 
 class Question(models.Model):
     """One question of a guideline's bank. Its gold answer lives in answer_key and never
@@ -104,6 +114,11 @@ class Question(models.Model):
 
     def __str__(self):
         return self.prompt[:80]
+
+    @property
+    def rating_choices(self) -> list[str]:
+        """A rating question's error types as offered and accepted (rating_error_types)."""
+        return rating_error_types(self.error_types) if self.kind == self.Kind.RATING else []
 
 
 class Exam(models.Model):

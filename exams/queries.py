@@ -161,9 +161,7 @@ def present(attempt: Attempt) -> list[PresentedQuestion]:
             prompt=item.question.prompt,
             material=item.question.material,
             options=_present_options(item),
-            error_types=list(item.question.error_types)
-            if item.question.kind == Question.Kind.RATING
-            else [],
+            error_types=item.question.rating_choices,
             points=item.max_points,
             answer=item.answer,
             answered_at=item.answered_at,

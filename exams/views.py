@@ -68,7 +68,7 @@ def attempt_answer(request, pk: int, position: int):
     if item is None:
         raise Http404
     try:
-        answer = answer_from_post(item.question.kind, request.POST, item.option_order)
+        answer = answer_from_post(item.question, request.POST, item.option_order)
         services.attempt_save_answer(attempt=attempt, position=position, answer=answer)
     except (services.ExamError, ValidationError) as error:
         message = error.messages[0] if hasattr(error, "messages") else str(error)

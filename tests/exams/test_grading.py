@@ -102,6 +102,6 @@ def test_a_ranking_of_ten_answers_is_graded(guideline):
     posted = QueryDict(mutable=True)
     for position in range(10):
         posted[f"rank-{position}"] = str(position + 1)
-    answer = answer_from_post("ranking", posted, list(range(10)))
+    answer = answer_from_post(q, posted, list(range(10)))
     assert answer == {"order": list(range(10))}
     assert grade(q, answer) == 1
