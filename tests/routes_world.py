@@ -193,6 +193,7 @@ def build_world() -> World:
         SchemeAssignment,
         SchemeVersion,
     )
+    from workforce.payroll.services import run_approve
     from workforce.people.models import Rung
 
     world = World(private_root=settings.PRIVATE_MEDIA_ROOT, media_root=settings.MEDIA_ROOT)
@@ -240,11 +241,11 @@ def build_world() -> World:
     )
     run.payslips_zip.save("payslips.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=True)
     slip = Payslip.objects.create(run=run, worker=person, team=team, site=person.site)
-    line = None
+    lines = {}
     for position, (component, amount) in enumerate(
         [("base", PAY_AMOUNT), ("adjustment", ADJUSTMENT_AMOUNT), ("net", PAY_AMOUNT)]
     ):
-        line = PayLine.objects.create(
+        lines[component] = PayLine.objects.create(
             payslip=slip,
             component=component,
             currency="CNY",
@@ -254,8 +255,6 @@ def build_world() -> World:
             detail={"covered_days": 22, "month_days": 22} if component == "base" else {},
             position=position,
         )
-        if component == "base":
-            base_line = line
     deferred = DeferredPart.objects.create(
         payslip=slip,
         worker=person,
@@ -265,10 +264,8 @@ def build_world() -> World:
         percent=Decimal("50"),
         due_on=date(2026, 9, 1),
     )
-    run.status = PayrollRun.Status.APPROVED
-    run.approved_by = UserFactory()
-    run.approved_at = timezone.now()
-    run.save()
+    # Approved by a second payroll admin, as the service requires.
+    run_approve(run=run, by=UserFactory(roles=[Role.PAYROLL_ADMIN]))
     targets.update(
         {
             PayScheme: scheme.pk,
@@ -278,7 +275,7 @@ def build_world() -> World:
             Adjustment: adjustment.pk,
             PayrollRun: run.pk,
             Payslip: slip.pk,
-            PayLine: base_line.pk,
+            PayLine: lines["base"].pk,
             DeferredPart: deferred.pk,
         }
     )
