@@ -106,6 +106,8 @@ class PromotionCaseAdmin(ShownOnlyMixin, SimpleHistoryAdmin):
     search_fields = ["worker__employee_number", "worker__user__email"]
     list_select_related = ["worker__user", "from_rung", "to_rung", "nominated_by", "decided_by"]
     date_hierarchy = "nominated_at"
+    # Back pay is pay: HR reads cases here, and the adjustments' amounts are not theirs to see.
+    exclude = ["back_pay"]
 
 
 @admin.register(CareerStep)

@@ -8,7 +8,8 @@ may see and do what here:
   career pages;
 - project managers decide cases up to supervisor; HR decides promotions to project manager;
   nobody decides their own case;
-- HR sees the promotions pipeline and evaluates everyone on demand.
+- HR sees the promotions pipeline and evaluates everyone on demand;
+- a case's back pay is pay: only those payroll lets see the worker's pay see it.
 """
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from workforce.payroll import queries as payroll_queries
 from workforce.people.models import Expertise, Rung, Worker
 from workforce.people.queries import teams_led_by
 from workforce.people.roles import Role, has_role
@@ -60,6 +62,12 @@ def workers_visible_to(user) -> QuerySet[Worker]:
 
 def may_see(user, worker: Worker) -> bool:
     return workers_visible_to(user).filter(pk=worker.pk).exists()
+
+
+def may_see_back_pay(user, case: PromotionCase) -> bool:
+    """Payroll's one rule for a worker's pay (the worker, payroll admins, their team lead),
+    not careers' wider one: HR and project managers decide cases without seeing pay."""
+    return payroll_queries.may_see_ledger(user, case.worker)
 
 
 def may_nominate(user, worker: Worker) -> bool:

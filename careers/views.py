@@ -152,7 +152,11 @@ def _case_page(request, case, *, approve_form=None, reject_form=None):
             "can_withdraw": case.is_open and case.nominated_by_id == user.pk,
             "approve_form": approve_form or ApproveForm(prefix="approve"),
             "reject_form": reject_form or RejectForm(prefix="reject"),
-            "back_pay": case.back_pay.order_by("currency", "created_at"),
+            "back_pay": (
+                case.back_pay.order_by("currency", "created_at")
+                if queries.may_see_back_pay(user, case)
+                else None
+            ),
             "may_see_worker": queries.may_see(user, case.worker),
         },
     )

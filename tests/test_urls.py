@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLE_NAMES
-from tests.factories import TeamFactory, WorkerFactory
+from tests.factories import TeamFactory, UserFactory, WorkerFactory
 from workforce.core.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,8 @@ MATRIX = {
     "core:home": ("get", None, ALL),
     "core:job-list": ("get", None, LOGGED_IN_ONLY),
     "core:job-detail": ("get", "job", by_role(404, anonymous=302, superuser=200)),
+    # The job is still queued: nothing to try again, even for the superuser who may see it.
+    "core:job-retry": ("post", "job", by_role(404, anonymous=302, superuser=403)),
     "core:demo-rebuild": ("post", None, by_role(403, anonymous=302, superuser=302)),
     "people:worker-list": ("get", None, people_staff_only(403)),
     # An annotator outside the supervisor's team: only people managers see them.
@@ -584,7 +586,9 @@ def _payroll_objects(admin, team):
     from datetime import date
     from decimal import Decimal
 
+    from workforce.payroll import services
     from workforce.payroll.models import BankAccount, PayLine, PayrollRun, Payslip
+    from workforce.people.roles import Role
 
     run = PayrollRun.objects.create(
         period_start=date(2026, 3, 1),
@@ -613,9 +617,8 @@ def _payroll_objects(admin, team):
             worker=worker, holder=str(worker.user), account_number="62220001"
         )
         slips[worker] = slip
-    run.status = PayrollRun.Status.APPROVED
-    run.approved_by = admin
-    run.save()
+    # Approved as the product does it: by a second payroll admin, through the service.
+    services.run_approve(run=run, by=UserFactory(roles=[Role.PAYROLL_ADMIN]))
     return {
         "payroll_run": {"pk": run.pk},
         "payroll_bank_file": {"pk": run.pk, "currency": "CNY"},

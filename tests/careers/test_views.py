@@ -385,6 +385,23 @@ def test_an_approved_case_shows_its_back_pay(client, lead, manager, annotator):
     assert "Promotion to Quality inspector from 2026-02-01" in back_pay
 
 
+def test_back_pay_is_pay_hidden_from_hr_and_project_managers(client, lead, manager, hr, annotator):
+    case = open_case(annotator, lead)
+    case.status, case.decided_by, case.decided_at = "approved", manager, timezone.now()
+    case.effective_on = date(2026, 2, 1)
+    case.save()
+    case.back_pay.add(
+        Adjustment.objects.create(
+            worker=annotator, currency="CNY", amount=Decimal("1250.50"), reason="Back pay"
+        )
+    )
+    for reader in (manager, hr):
+        client.force_login(reader)
+        back_pay = section(client.get(reverse("careers:case", args=[case.pk])), "back-pay")
+        assert "1,250.50" not in back_pay
+        assert "shown to the worker, their team lead and payroll admins" in back_pay
+
+
 def test_a_rejection_needs_a_note(client, lead, manager, annotator):
     case = open_case(annotator, lead)
     client.force_login(manager)
