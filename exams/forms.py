@@ -54,7 +54,13 @@ def answer_from_post(question: Question, data, option_order: list[int]) -> dict:
                 raise forms.ValidationError(_("Choose one of the error types shown."))
             return {"score": int(score), "error_type": error_type}
         case Question.Kind.LABEL:
-            return {"label": data.get("label", "")} if data.get("label") else {}
+            label = data.get("label", "")
+            if not label:
+                return {}
+            # As for ratings: accepted are exactly the labels the page offers.
+            if label not in question.options:
+                raise forms.ValidationError(_("Choose one of the labels shown."))
+            return {"label": label}
         case Question.Kind.RANKING:
             posted = {
                 key.removeprefix("rank-"): data[key] for key in data if key.startswith("rank-")

@@ -38,8 +38,8 @@ def worker_died(job: Job, *, attempts: int) -> None:
 
 def test_a_calculation_whose_worker_died_fails_and_try_again_calculates_it_once(
     client,
-    admins,
-    worker,
+    admins,  # noqa: F811
+    worker,  # noqa: F811
     django_capture_on_commit_callbacks,  # noqa: F811
 ):
     assign(worker, salaried_scheme(tiers=[]))

@@ -118,3 +118,26 @@ def test_every_demo_rating_with_gold_other_is_answered_for_full_marks(
     client.post(reverse("exams:attempt-submit", args=[attempt.pk]))
     for item in attempt.items.select_related("question"):
         assert item.points == item.max_points, item.question.prompt
+
+
+def test_a_label_not_offered_is_refused(client, make_user, guideline, ready):
+    question(
+        guideline,
+        "label",
+        {"label": "Contract"},
+        options=["Contract", "Statute"],
+        material="Clause 4.",
+    )
+    exam = Exam.objects.create(
+        title="Labels", purpose="certification", guideline=guideline, time_limit_minutes=30
+    )
+    ExamSection.objects.create(exam=exam, category="core", question_count=1)
+    client.force_login(make_user("annotator"))
+    client.post(reverse("exams:exam-start", args=[exam.pk]))
+    attempt = Attempt.objects.get(exam=exam, status="open")
+    response = _answer(client, attempt, label="Anything at all")
+    assert response.status_code == 409
+    assert "Choose one of the labels shown." in response.content.decode()
+    assert attempt.items.get().answer is None
+    assert _answer(client, attempt, label="Contract").status_code == 200
+    assert attempt.items.get().answer == {"label": "Contract"}

@@ -158,7 +158,7 @@ def test_their_team_lead_reads_approved_pay_only(client, make_user, team, paid):
 def test_a_lead_of_another_team_and_a_project_manager_see_nothing(
     client,
     make_user,
-    shanghai,
+    shanghai,  # noqa: F811
     paid,  # noqa: F811
 ):
     from tests.factories import TeamFactory

@@ -232,6 +232,22 @@ def test_a_daily_totals_csv_imports_valid_rows_and_reports_the_rest(
     assert WorkRecord.objects.count() == 2 and again.counts["records"] == 2
 
 
+def test_counts_past_a_day_of_work_are_refused_before_any_sum(annotator, project, run_import, day):
+    # Accepted + rejected overflow 64 bits: the row is refused for its size, never summed.
+    csv = (
+        "worker,project,date,items_submitted,items_accepted,items_rejected\n"
+        f"{annotator.user.email},{project.name},{day},"
+        "9223372036854775807,9223372036854775807,9223372036854775807\n"
+        f"{annotator.user.email},{project.name},{day - timedelta(1)},100001,0,0\n"
+    )
+    work_import = run_import(csv.encode(), name="totals.csv", file_format=WorkImport.Format.CSV)
+    assert not WorkRecord.objects.exists()
+    assert [e["message"] for e in work_import.errors] == [
+        "A count is over 100,000 items in a day.",
+        "A count is over 100,000 items in a day.",
+    ]
+
+
 def test_only_managers_and_supervisors_import(annotator, run_import):
     with pytest.raises(services.WorkError, match="Only project managers and supervisors"):
         run_import(b"[]", by=annotator.user)

@@ -630,4 +630,10 @@ def _token(context: dict) -> None:
     exists = ToolToken.objects.filter(name=TOKEN_NAME).exists()
     context["summary"].count("tool tokens", not exists)
     if not exists and context[PM_EMAIL]:
-        services.tool_token_create(name=TOKEN_NAME, by=context[PM_EMAIL])
+        # Scoped like a real tool's: the demo's projects, reading ready workers and pushing work.
+        services.tool_token_create(
+            name=TOKEN_NAME,
+            by=context[PM_EMAIL],
+            projects=Project.objects.filter(name__in=[spec["name"] for spec in PROJECTS]),
+            has_write_access=True,
+        )

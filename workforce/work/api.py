@@ -14,13 +14,10 @@ from ninja import Body, Field, Router, Schema, Status
 from workforce.projects.api import MAX_ID, Invalid, Problem, require_access
 
 from . import services
+from .models import MAX_ITEMS_PER_DAY, MINUTES_A_DAY
 
 router = Router(tags=["work"])
 
-# Far above what one person does in a day (about 100 items for a newcomer), far below where
-# sums of counts could overflow a 64-bit column: checked by the schema before any arithmetic.
-MAX_ITEMS_PER_DAY = 100_000
-MAX_MINUTES_PER_DAY = 24 * 60
 MAX_RECORDS_PER_PUSH = 1000
 # Before any work this system could have recorded, and short of the calendar's end, so a
 # day's week and neighbours are always dates.
@@ -43,7 +40,7 @@ class WorkRecordIn(Schema):
     items_rejected: int = _count("Of those, items rejected.")
     gold_seen: int = _count("Gold (known-answer) items seen.")
     gold_correct: int = _count("Of those, answered correctly.")
-    active_minutes: int = _count("Minutes of active work that day.", MAX_MINUTES_PER_DAY)
+    active_minutes: int = _count("Minutes of active work that day.", MINUTES_A_DAY)
 
 
 class PushOut(Schema):

@@ -20,6 +20,10 @@ from simple_history.models import HistoricalRecords
 from workforce.core.storage import private_storage
 
 MINUTES_A_DAY = 24 * 60
+# Far above what one person does in a day (about 100 items for a newcomer), far below where
+# sums of counts could overflow a 64-bit column. The API's schema, file imports and the
+# services all hold counts to it before any arithmetic.
+MAX_ITEMS_PER_DAY = 100_000
 
 
 class Source(models.TextChoices):

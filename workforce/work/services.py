@@ -21,6 +21,7 @@ from workforce.projects.models import Project
 
 from . import queries
 from .models import (
+    MAX_ITEMS_PER_DAY,
     MINUTES_A_DAY,
     ErrorType,
     QualityReview,
@@ -50,7 +51,13 @@ class WorkError(Exception):
 
 def _count_errors(frame: pd.DataFrame) -> pd.Series:
     """The first broken rule of each row's counts, or "" where they add up."""
+    counts = ["items_submitted", "items_accepted", "items_rejected", "gold_seen", "gold_correct"]
     rules = [
+        # First, so that no sum below is taken of a count that could overflow.
+        (
+            (frame[counts] > MAX_ITEMS_PER_DAY).any(axis=1),
+            _("A count is over %(most)s items in a day.") % {"most": f"{MAX_ITEMS_PER_DAY:,}"},
+        ),
         (
             frame["items_accepted"] + frame["items_rejected"] > frame["items_submitted"],
             _("Accepted and rejected items together exceed the items submitted."),
