@@ -190,3 +190,8 @@ def test_one_assignment_has_ended_and_the_demo_accounts_see_projects(built):
 def test_a_tool_token_exists_for_the_annotation_tool(built):
     token = ToolToken.objects.get(name=TOKEN_NAME)
     assert token.revoked_at is None and token.created_by.email == "pm@example.com"
+    # Scoped like a real tool's: every demo project, reading and writing.
+    assert sorted(token.projects.values_list("name", flat=True)) == sorted(
+        spec["name"] for spec in PROJECTS
+    )
+    assert token.has_read_access and token.has_write_access
