@@ -111,6 +111,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
+# Counts each uploaded file and stops keeping it past its page's limit (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "workforce.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

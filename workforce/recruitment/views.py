@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workforce.core.http import form_errors_to_messages, posted_data, require
+from workforce.core.uploads import upload_limit
 from workforce.people import queries as people_queries
 
 from . import letters, queries, services
@@ -30,7 +31,7 @@ from .forms import (
     OfferForm,
     StageMoveForm,
 )
-from .models import CV_TYPES, Offer, OpeningPage
+from .models import CV_MAX_BYTES, CV_TYPES, Offer, OpeningPage
 
 # --- HR ------------------------------------------------------------------------------------
 
@@ -239,6 +240,7 @@ def interview_evaluate(request, pk):
 # --- candidates ----------------------------------------------------------------------------
 
 
+@upload_limit(CV_MAX_BYTES)
 def apply(request, opening_id):
     opening = get_object_or_404(OpeningPage.objects.live().select_related("domain"), pk=opening_id)
     context = {"opening": opening, "page_title": opening.title}
