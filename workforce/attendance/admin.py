@@ -113,7 +113,9 @@ class ClockImportAdmin(admin.ModelAdmin):
         "errors",
         "job",
     ]
-    exclude = ["valid_rows"]  # written as checked; the report page shows what matters
+    # valid_rows: written as checked, the report page shows what matters. file: a private
+    # file has no URL, which the read-only form would ask for, and is gone once checked.
+    exclude = ["valid_rows", "file"]
 
     def has_add_permission(self, request):
         return False  # uploaded and checked on the import page

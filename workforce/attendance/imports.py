@@ -7,13 +7,16 @@ The file (CSV UTF-8 or XLSX) has one row per stay, with these columns:
 - check_out: the same, or empty while the worker is still in.
 
 Every row is checked first, in a fixed number of queries and column-wise over the whole file,
-and the uploader reads a report of what is wrong row by row. Nothing is written until they
+and the uploader reads a report of what is wrong row by row. A small file is checked while
+they wait; a large one is kept in private storage and checked by a background job, whose page
+shows its progress and leads to the report. Nothing is written until they
 import the valid rows. A row whose worker already has a stay starting at the same moment is
 counted as already imported and skipped, so importing the same file again creates nothing.
 """
 
 import hashlib
 import os
+import zipfile
 
 import pandas as pd
 from django.db import transaction
@@ -24,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from workforce.core.models import Job
 from workforce.core.services import JobProgress, job_start
-from workforce.core.tables import TableFileError, table_read
+from workforce.core.tables import ZIP_MAGIC, TableFileError, table_read
 from workforce.people.models import Worker
 
 from . import queries, tasks
@@ -36,6 +39,9 @@ COLUMNS = [*REQUIRED_COLUMNS, "check_out"]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 500_000
 BATCH = 2_000
+# A file with more text than this (about 20,000 rows, checked in about a second) is checked by a
+# background job: the largest allowed file takes tens of seconds, too long for a request.
+INLINE_CHECK_BYTES = 1024 * 1024
 OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
@@ -180,18 +186,74 @@ def clock_rows_check(frame: pd.DataFrame, *, by) -> tuple[pd.DataFrame, dict[int
     return valid, dict(sorted(errors.items())), duplicates
 
 
+def clock_import_upload(*, file, by) -> ClockImport:
+    """Check an uploaded clock file: now when it is small, or else keep it in private storage
+    and check it in the background (the import says CHECKING, and its job shows the progress).
+    Writes no attendance."""
+    if not queries.can_import(by):
+        raise AttendanceError(_("Only supervisors and HR import check-ins."))
+    if file.size > MAX_FILE_BYTES:
+        raise AttendanceError(_("The file is larger than 20 MB: split it by month."))
+    if _text_size(file) <= INLINE_CHECK_BYTES:
+        return clock_import_check(file=file, by=by)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    with transaction.atomic():
+        clock_import = ClockImport(file_name=_name(file), sha256=digest.hexdigest(), uploaded_by=by)
+        clock_import.file.save(clock_import.file_name, file, save=False)
+        clock_import.save()
+        _check_enqueue(clock_import, by)
+    return clock_import
+
+
+def _name(file) -> str:
+    return os.path.basename(file.name or "clock.csv")[:200]
+
+
+def _text_size(file) -> int:
+    """How much text checking the file reads: its size for a CSV; for an XLSX, however small,
+    the unpacked size its zip directory declares, which bounds what reading it unpacks
+    (zipfile stops at the declared size and refuses the member)."""
+    file.seek(0)
+    is_zip = file.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+    file.seek(0)
+    if not is_zip:
+        return file.size
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # checked now, which refuses it at once with the reader's reason
+    finally:
+        file.seek(0)
+
+
 def clock_import_check(*, file, by) -> ClockImport:
-    """Read and check an uploaded clock file, and keep the report. Writes no attendance."""
+    """Read and check an uploaded clock file now, and keep the report. Writes no attendance."""
     if file.size > MAX_FILE_BYTES:
         raise AttendanceError(_("The file is larger than 20 MB: split it by month."))
     data = file.read()
-    name = os.path.basename(file.name or "clock.csv")[:200]
+    name = _name(file)
+    return ClockImport.objects.create(
+        file_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+        **_report(data=data, name=name, by=by),
+    )
+
+
+def _report(*, data: bytes, name: str, by, progress: JobProgress | None = None) -> dict:
+    """The figures, valid rows and errors of a clock file, as ClockImport fields."""
     try:
         frame = table_read(
             data=data, name=name, required=REQUIRED_COLUMNS, known=COLUMNS, max_rows=MAX_ROWS
         )
     except TableFileError as error:
         raise AttendanceError(str(error)) from None
+    if progress:
+        progress.advance(_("%(n)s rows read") % {"n": len(frame)})
     if "check_out" not in frame:
         frame["check_out"] = ""
     valid, errors, duplicates = clock_rows_check(frame, by=by)
@@ -219,17 +281,99 @@ def clock_import_check(*, file, by) -> ClockImport:
             strict=True,
         )
     ]
-    return ClockImport.objects.create(
-        file_name=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=by,
-        row_count=len(frame),
-        valid_rows=rows,
-        duplicate_count=duplicates,
-        errors=[{"row": row, "message": str(message)} for row, message in errors.items()],
-        error_count=len(errors),
-        closing_count=sum(1 for row in rows if row[5]),
+    if progress:
+        progress.advance(_("%(n)s rows checked") % {"n": len(frame)})
+    return {
+        "row_count": len(frame),
+        "valid_rows": rows,
+        "duplicate_count": duplicates,
+        "errors": [{"row": row, "message": str(message)} for row, message in errors.items()],
+        "error_count": len(errors),
+        "closing_count": sum(1 for row in rows if row[5]),
+    }
+
+
+def _check_enqueue(clock_import: ClockImport, by) -> Job:
+    job = job_start(
+        kind=Job.Kind.CLOCK_CHECK,
+        started_by=by,
+        task=tasks.check_clock_file,
+        args=(clock_import.pk,),
     )
+    job.result_url = reverse("attendance:import-detail", kwargs={"pk": clock_import.pk})
+    job.save(update_fields=["result_url"])
+    clock_import.job, clock_import.status = job, ClockImport.Status.CHECKING
+    clock_import.check_failure = ""
+    clock_import.save(update_fields=["job", "status", "check_failure"])
+    return job
+
+
+def check_is_running(clock_import: ClockImport) -> bool:
+    return clock_import.status == ClockImport.Status.CHECKING and not (
+        clock_import.job and clock_import.job.is_finished
+    )
+
+
+def clock_import_check_run(*, clock_import: ClockImport, progress: JobProgress | None = None):
+    """Check a kept file in the background. The report is kept in one write, and then the file
+    is deleted; until then the import has no figures, so nothing is half-written. A file that
+    cannot be used, or an error, fails the check with its reason; it can be tried again."""
+    clock_import = ClockImport.objects.select_related("uploaded_by").get(pk=clock_import.pk)
+    if clock_import.status != ClockImport.Status.CHECKING:
+        return  # checked already by an earlier run whose worker stopped before the end
+    if progress:
+        progress.set_total(3)  # read, check, keep the report
+    try:
+        with clock_import.file.open("rb") as handle:
+            data = handle.read()
+        report = _report(
+            data=data, name=clock_import.file_name, by=clock_import.uploaded_by, progress=progress
+        )
+    except AttendanceError as error:
+        _check_failed(clock_import, str(error))
+        raise
+    except Exception:
+        _check_failed(clock_import, _("The check stopped on an error. Try again."))
+        raise
+    ClockImport.objects.filter(pk=clock_import.pk, status=ClockImport.Status.CHECKING).update(
+        status=ClockImport.Status.CHECKED, file="", **report
+    )
+    clock_import.file.delete(save=False)
+    if progress:
+        progress.advance(_("The report is ready."))
+
+
+def _check_failed(clock_import: ClockImport, reason: str) -> None:
+    ClockImport.objects.filter(pk=clock_import.pk, status=ClockImport.Status.CHECKING).update(
+        status=ClockImport.Status.CHECK_FAILED, check_failure=str(reason)[:300]
+    )
+
+
+def clock_check_stopped(job: Job) -> str:
+    """Mark the check whose worker died as failed, so that it can be tried again."""
+    reason = _("The worker stopped while checking this file. Try again: checking writes nothing.")
+    for clock_import in ClockImport.objects.filter(job=job, status=ClockImport.Status.CHECKING):
+        _check_failed(clock_import, reason)
+    return reason
+
+
+def clock_check_retry(job: Job, by) -> Job:
+    """Check again, as `by`, the kept file of a failed check job."""
+    from workforce.core.services import JobError
+
+    if not queries.can_import(by):
+        raise JobError(_("Only supervisors and HR import check-ins."))
+    with transaction.atomic():
+        clock_import = (
+            queries.clock_imports_for(by).select_for_update(of=("self",)).filter(job=job).first()
+        )
+        if clock_import is None:
+            raise JobError(_("This file was checked again since; open it to see its state."))
+        if clock_import.status != ClockImport.Status.CHECK_FAILED:
+            raise JobError(_("Only a failed check can be tried again."))
+        if not clock_import.file:
+            raise JobError(_("The file is no longer kept: upload it again."))
+        return _check_enqueue(clock_import, by)
 
 
 def import_is_running(clock_import: ClockImport) -> bool:
@@ -250,6 +394,8 @@ def clock_import_start(*, clock_import: ClockImport, by) -> Job:
             raise AttendanceError(_("This file is being imported already; follow its progress."))
         if locked.status == ClockImport.Status.IMPORTED:
             raise AttendanceError(_("This file was imported already."))
+        if locked.status in {ClockImport.Status.CHECKING, ClockImport.Status.CHECK_FAILED}:
+            raise AttendanceError(_("This file has not been checked yet; follow its check."))
         if not locked.valid_rows:
             raise AttendanceError(_("The file has no valid new rows to import."))
         job = job_start(

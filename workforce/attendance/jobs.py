@@ -1,13 +1,22 @@
-"""What a clock import needs when its worker dies (see core.services.job_kind_register).
+"""What clock imports need when their worker dies (see core.services.job_kind_register).
 
-Rows are keyed by worker and check-in, so running the import again writes each row once: it
-is resumed once, then failed, for its uploader to start again."""
+Checking writes only the report, in one write at its end, and rows are imported keyed by
+worker and check-in, so running either again does everything once: each is resumed once,
+then failed, for its uploader to try again."""
 
 from workforce.core.models import Job
 from workforce.core.services import job_kind_register
 
-from .imports import clock_import_retry, clock_import_stopped
+from .imports import (
+    clock_check_retry,
+    clock_check_stopped,
+    clock_import_retry,
+    clock_import_stopped,
+)
 
+job_kind_register(
+    Job.Kind.CLOCK_CHECK, resumable=True, stopped=clock_check_stopped, retry=clock_check_retry
+)
 job_kind_register(
     Job.Kind.CLOCK_IMPORT, resumable=True, stopped=clock_import_stopped, retry=clock_import_retry
 )

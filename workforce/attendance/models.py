@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from workforce.core.storage import private_storage
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
@@ -183,15 +185,24 @@ class CompanyDayOff(models.Model):
 
 
 class ClockImport(models.Model):
-    """One door or clock system file: checked row by row first, imported on request."""
+    """One door or clock system file: checked row by row first, imported on request.
+
+    A large file is kept in private storage and checked by a background job (CHECKING), then
+    deleted once its report is kept; a check that failed says why and can be tried again."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECK_FAILED = "check_failed", _("Check failed")
         CHECKED = "checked", _("Checked")
         IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=255)
+    # Only while a background check needs it: the report keeps what the import writes.
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to="clock-imports/%Y/%m/", blank=True
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,8 +212,10 @@ class ClockImport(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKED
+        _("status"), max_length=20, choices=Status.choices, default=Status.CHECKED
     )
+    # Why a background check failed (the file as a whole, or its worker stopped), for the uploader.
+    check_failure = models.CharField(_("why the check failed"), max_length=300, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     # The valid rows, normalised ([row, worker id, check-in ISO, check-out ISO or ""]), so the
     # import writes exactly what was checked.

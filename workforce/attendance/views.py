@@ -711,12 +711,17 @@ def import_upload(request):
     form = ClockImportForm(posted_data(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            clock_import = imports.clock_import_check(
+            clock_import = imports.clock_import_upload(
                 file=form.cleaned_data["file"], by=request.user
             )
         except AttendanceError as error:
             form.add_error("file", str(error))
         else:
+            if imports.check_is_running(clock_import):
+                messages.info(
+                    request, _("The file is large: it is being checked in the background.")
+                )
+                return redirect("core:job-detail", pk=clock_import.job_id)
             return redirect("attendance:import-detail", pk=clock_import.pk)
     return render(
         request,
@@ -739,6 +744,9 @@ def import_detail(request, pk):
         "attendance/import_detail.html",
         {
             "clock_import": clock_import,
+            "is_checking": imports.check_is_running(clock_import),
+            "has_report": clock_import.status
+            not in {clock_import.Status.CHECKING, clock_import.Status.CHECK_FAILED},
             "valid_count": len(clock_import.valid_rows),
             "errors": clock_import.errors[:IMPORT_ERRORS_SHOWN],
             "more_errors": max(0, len(clock_import.errors) - IMPORT_ERRORS_SHOWN),

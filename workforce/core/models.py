@@ -17,6 +17,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         DEMO_REBUILD = "demo_rebuild", _("Rebuild the demo data")
         CANDIDATE_IMPORT = "candidate_import", _("Import candidates")
+        CLOCK_CHECK = "clock_check", _("Check a clock file")
         CLOCK_IMPORT = "clock_import", _("Import check-ins and check-outs")
         WORK_IMPORT = "work_import", _("Import work from an annotation tool")
         PAYROLL_RUN = "payroll_run", _("Calculate a payroll run")
