@@ -19,6 +19,7 @@ from tests.recruitment.conftest import (  # noqa: F401 (fixtures)
 from tests.recruitment.test_views import application_form
 from workforce.core import uploads
 from workforce.core.uploads import OversizedUpload, UploadTooLarge, upload_limit
+from workforce.recruitment import imports as recruitment_imports
 from workforce.recruitment.models import CV_MAX_BYTES, Application
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,12 @@ def test_a_page_without_a_declared_limit_gets_the_default(rf, monkeypatch):
     request.resolver_match = SimpleNamespace(func=lambda request: None)
     assert request.FILES["b"].size == 2 * MB
     assert isinstance(request.FILES["b"], OversizedUpload)
+
+
+def test_a_candidate_import_over_its_limit_is_refused_and_never_kept_whole(client, make_user, kept):
+    client.force_login(make_user("hr"))
+    big = cv_file("candidates.csv", b"first_name,last_name\n" + b"x" * (11 * MB))
+    response = client.post(reverse("recruitment:import-upload"), {"file": big})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["The file is larger than 10 MB; split it."]
+    assert kept and max(kept) <= recruitment_imports.MAX_FILE_BYTES

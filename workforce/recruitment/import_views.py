@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workforce.core.http import posted_data, require
+from workforce.core.uploads import upload_limit
 
 from . import imports, queries
 from .import_forms import CandidateImportForm
@@ -19,6 +20,7 @@ from .services import RecruitmentError
 RUN_MODES = {"all": False, "valid": True}  # mode -> only_valid
 
 
+@upload_limit(imports.MAX_FILE_BYTES)
 @login_required
 def import_upload(request):
     require(queries.can_recruit(request.user))
