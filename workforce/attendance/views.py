@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from workforce.core.http import form_errors_to_messages, posted_data, require
 from workforce.core.tables import table_bytes
+from workforce.core.uploads import upload_limit
 from workforce.people import queries as people_queries
 from workforce.people.models import Worker
 
@@ -705,6 +706,7 @@ def timesheet_correct(request, pk):
 # --- clock imports -------------------------------------------------------------------------
 
 
+@upload_limit(imports.MAX_FILE_BYTES)
 @login_required
 def import_upload(request):
     require(queries.can_import(request.user))
