@@ -498,7 +498,9 @@ def _contractor_weeks(worker: Worker, assignments: list[Assignment], context: di
         logged: dict[int, int] = {}
         for day in (starts_on + timedelta(days=i) for i in range(5)):
             project = next((a.project for a in assignments if a.is_current(day)), None)
-            if day >= local_today or day in holidays or project is None:
+            # Past days; this week's today too, so that on a Monday the open week has a day.
+            past = day < local_today or (starts_on == this_week and day == local_today)
+            if not past or day in holidays or project is None:
                 continue
             minutes = _hours(rng, project, logged.get(project.pk, 0))
             if not minutes:
