@@ -15,9 +15,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from workforce.core.http import require
+from workforce.core.uploads import upload_limit
 
 from . import analysis, bank, queries
 from .bank_forms import (
+    MAX_UPLOAD_BYTES,
     ExportForm,
     ImportConfirmForm,
     ImportForm,
@@ -90,6 +92,7 @@ def question_edit(request, pk: int):
     )
 
 
+@upload_limit(MAX_UPLOAD_BYTES)
 @login_required
 def question_import(request):
     """Upload a file and see what it would do (nothing is written), then confirm to import."""

@@ -241,3 +241,14 @@ def test_roles_set_refuses_with_a_readable_reason(make_user):
     assert _names(annotator) == {Role.ANNOTATOR} and _names(hr) == {Role.HR}
     services.roles_set(user=annotator, roles={Role.QUALITY_INSPECTOR}, by=hr)
     assert _names(annotator) == {Role.QUALITY_INSPECTOR}
+
+
+def test_hr_cannot_open_an_account_holding_raw_permissions(client, hr):
+    target = UserFactory(roles=[Role.ANNOTATOR])
+    target.user_permissions.add(Permission.objects.get(codename="change_payrollrun"))
+    client.force_login(hr)
+    url = reverse("admin:people_user_change", args=[target.pk])
+    assert b'name="groups"' not in client.get(url).content  # shown, not editable
+    quality = Group.objects.get(name=Role.QUALITY_INSPECTOR)
+    client.post(url, _admin_user_form(target, groups=[quality.pk]))
+    assert _names(target) == {Role.ANNOTATOR}

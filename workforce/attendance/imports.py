@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workforce.core.models import Job
-from workforce.core.services import JobProgress, job_start
+from workforce.core.services import JobError, JobProgress, job_start
 from workforce.core.tables import ZIP_MAGIC, TableFileError, table_read
 from workforce.people.models import Worker
 
@@ -359,8 +359,6 @@ def clock_check_stopped(job: Job) -> str:
 
 def clock_check_retry(job: Job, by) -> Job:
     """Check again, as `by`, the kept file of a failed check job."""
-    from workforce.core.services import JobError
-
     if not queries.can_import(by):
         raise JobError(_("Only supervisors and HR import check-ins."))
     with transaction.atomic():
@@ -426,8 +424,6 @@ def clock_import_stopped(job: Job) -> str:
 
 def clock_import_retry(job: Job, by) -> Job:
     """Start again the import of a failed import job, as `by`."""
-    from workforce.core.services import JobError
-
     if not queries.can_import(by):
         raise JobError(_("Only supervisors and HR import check-ins."))
     clock_import = queries.clock_imports_for(by).filter(job=job).first()

@@ -4,6 +4,7 @@ Shared by every import so that each one accepts the same files: CSV in UTF-8 (wi
 Excel's byte-order mark, commas or semicolons) or an XLSX workbook, columns named loosely.
 """
 
+import csv
 import io
 import os
 import re
@@ -94,7 +95,10 @@ def _read_csv(data: bytes, *, max_rows: int) -> pd.DataFrame:
         ) from None
     lines = text.count("\n")
     if lines > _row_ceiling(max_rows):  # counted before pandas builds anything
-        raise _too_many_rows(max_rows, _("%(n)s lines") % {"n": lines})
+        # Quoted cells may hold newlines (exported question banks do): count records instead.
+        records = sum(1 for _record in csv.reader(io.StringIO(text)))
+        if records > _row_ceiling(max_rows):
+            raise _too_many_rows(max_rows, _("%(n)s lines") % {"n": records})
     header = text.split("\n", 1)[0]
     # Excel in many European languages saves CSV with semicolons between the columns.
     separator = ";" if header.count(";") > header.count(",") else ","

@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from workforce.core.models import Job
-from workforce.core.services import JobProgress, job_start
+from workforce.core.services import JobError, JobProgress, job_start
 from workforce.people.roles import Role, has_role
 
 from . import engine, inputs
@@ -122,8 +122,6 @@ def run_calculation_stopped(job: Job) -> str:
 
 def run_calculation_retry(job: Job, by) -> Job:
     """Calculate again the run of a failed calculation job, as `by`."""
-    from workforce.core.services import JobError
-
     run = PayrollRun.objects.filter(job=job).first()
     if run is None:
         raise JobError(_("This run was calculated again since; open it to see its state."))

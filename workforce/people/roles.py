@@ -90,6 +90,8 @@ def may_edit_account(actor, target) -> bool:
         return True
     if target.pk == actor.pk or target.is_superuser:
         return False
+    if target.user_permissions.exists():  # raw permissions reach past any role HR grants
+        return False
     grantable = roles_grantable_by(actor, target)
     if not grantable:
         return False
