@@ -299,9 +299,8 @@ def _check_enqueue(clock_import: ClockImport, by) -> Job:
         started_by=by,
         task=tasks.check_clock_file,
         args=(clock_import.pk,),
+        result_url=reverse("attendance:import-detail", kwargs={"pk": clock_import.pk}),
     )
-    job.result_url = reverse("attendance:import-detail", kwargs={"pk": clock_import.pk})
-    job.save(update_fields=["result_url"])
     clock_import.job, clock_import.status = job, ClockImport.Status.CHECKING
     clock_import.check_failure = ""
     clock_import.save(update_fields=["job", "status", "check_failure"])
@@ -401,9 +400,8 @@ def clock_import_start(*, clock_import: ClockImport, by) -> Job:
             started_by=by,
             task=tasks.import_clock_file,
             args=(locked.pk,),
+            result_url=reverse("attendance:import-detail", kwargs={"pk": locked.pk}),
         )
-        job.result_url = reverse("attendance:import-detail", kwargs={"pk": locked.pk})
-        job.save(update_fields=["result_url"])
         locked.job, locked.status = job, ClockImport.Status.IMPORTING
         locked.save(update_fields=["job", "status"])
     return job

@@ -89,7 +89,7 @@ class JobProgress:
             job.save(update_fields=["errors"])
 
 
-def job_start(*, kind: str, started_by, task, args: tuple = ()) -> Job:
+def job_start(*, kind: str, started_by, task, args: tuple = (), result_url: str = "") -> Job:
     """Create a job and enqueue its task once the job row is committed. The job keeps the
     task and its arguments, so that a job whose worker died can be enqueued again."""
     with transaction.atomic():
@@ -99,6 +99,7 @@ def job_start(*, kind: str, started_by, task, args: tuple = ()) -> Job:
             language=translation.get_language() or "en",
             task_path=task.module_path,
             task_args=list(args),
+            result_url=result_url,
         )
         transaction.on_commit(lambda: task.enqueue(str(job.pk), *args))
     return job

@@ -396,9 +396,8 @@ def candidate_import_start(*, candidate_import: CandidateImport, only_valid: boo
             started_by=by,
             task=tasks.import_candidates,
             args=(locked.pk, only_valid),
+            result_url=reverse("recruitment:import-detail", kwargs={"pk": locked.pk}),
         )
-        job.result_url = reverse("recruitment:import-detail", kwargs={"pk": locked.pk})
-        job.save(update_fields=["result_url"])
         locked.job, locked.status = job, CandidateImport.Status.IMPORTING
         locked.save(update_fields=["job", "status"])
     candidate_import.job, candidate_import.status = locked.job, locked.status

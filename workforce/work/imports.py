@@ -78,9 +78,8 @@ def _enqueue(work_import: WorkImport, by) -> Job:
         started_by=by,
         task=tasks.import_work_file,
         args=(work_import.pk,),
+        result_url=reverse("work:import-detail", kwargs={"pk": work_import.pk}),
     )
-    job.result_url = reverse("work:import-detail", kwargs={"pk": work_import.pk})
-    job.save(update_fields=["result_url"])
     work_import.job, work_import.status = job, WorkImport.Status.IMPORTING
     work_import.save(update_fields=["job", "status"])
     return job
