@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.core.admin import ReadOnlyAdminMixin, RefusalAdminMixin, RoleAdminMixin
+from workforce.core.admin import ReadOnlyAdminMixin, RefusalAdminMixin
 from workforce.payroll.models import PayrollError
+from workforce.people.admin_mixins import RoleAdminMixin
 from workforce.people.roles import Role
 
 from .models import (

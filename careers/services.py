@@ -7,7 +7,6 @@ paid) adds back pay, all in one transaction: either the worker has moved, or not
 
 from datetime import date
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from workforce.core.models import Job
 from workforce.core.services import JobProgress, job_start
 from workforce.payroll import services as payroll
 from workforce.payroll.models import PayrollError
+from workforce.people import services as people_services
 from workforce.people.models import Rung, Team, Worker
 from workforce.people.roles import Role
 
@@ -241,10 +241,9 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
         if case.kind == PromotionCase.Kind.LATERAL and case.team_id:
             worker.team = case.team
         worker.save()
-        rung_groups = Group.objects.filter(name__in=[str(role) for role in RUNG_ROLES.values()])
-        worker.user.groups.remove(*rung_groups)
-        group, _created = Group.objects.get_or_create(name=RUNG_ROLES[case.to_rung.code])
-        worker.user.groups.add(group)
+        people_services.role_swap(
+            user=worker.user, drop=RUNG_ROLES.values(), grant=RUNG_ROLES[case.to_rung.code]
+        )
 
         new_scheme = default_scheme(case.to_rung, worker.site)
         if new_scheme and case.kind != PromotionCase.Kind.LATERAL:

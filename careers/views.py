@@ -267,7 +267,7 @@ def evaluate_everyone(request):
         messages.error(request, str(error))
         return redirect("careers:pipeline")
     messages.info(request, _("Every active worker is being measured in the background."))
-    return redirect("core:job-detail", pk=job.pk)
+    return redirect("shell:job-detail", pk=job.pk)
 
 
 # --- the ladder --------------------------------------------------------------------------------

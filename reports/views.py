@@ -87,7 +87,7 @@ def _large_file(request, slug, report, file_format):
         request,
         _("This report is large: its file is being made. The link appears here when it is ready."),
     )
-    return redirect("core:job-detail", pk=job.pk)
+    return redirect("shell:job-detail", pk=job.pk)
 
 
 @login_required

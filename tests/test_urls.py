@@ -81,11 +81,11 @@ def reads_team_reports(denied):
 # label -> (method, kwargs builder, expected status per role). The label is the URL name,
 # with "#case" when one URL is checked for several objects.
 MATRIX = {
-    "core:home": ("get", None, ALL),
-    "core:job-list": ("get", None, LOGGED_IN_ONLY),
-    "core:job-detail": ("get", "job", by_role(404, anonymous=302, superuser=200)),
+    "shell:home": ("get", None, ALL),
+    "shell:job-list": ("get", None, LOGGED_IN_ONLY),
+    "shell:job-detail": ("get", "job", by_role(404, anonymous=302, superuser=200)),
     # The job is still queued: nothing to try again, even for the superuser who may see it.
-    "core:job-retry": ("post", "job", by_role(404, anonymous=302, superuser=403)),
+    "shell:job-retry": ("post", "job", by_role(404, anonymous=302, superuser=403)),
     "core:demo-rebuild": ("post", None, by_role(403, anonymous=302, superuser=302)),
     "people:worker-list": ("get", None, people_staff_only(403)),
     # An annotator outside the supervisor's team: only people managers see them.

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "workforce.payroll",
     "careers",
     "reports",
+    "workforce.shell",
     "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -130,7 +131,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "workforce.core.middleware.RequireMFAMiddleware",
+    "workforce.people.middleware.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -153,7 +154,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
-                "workforce.core.context_processors.navigation",
+                "workforce.shell.context_processors.navigation",
             ],
         },
     },
@@ -189,7 +190,7 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Workforce")
 MFA_REQUIRED_GROUPS = ["HR", "Payroll admin"]
 # Superusers must use MFA in production; local demo admins may skip it.
 MFA_REQUIRED_FOR_SUPERUSERS = env_bool("MFA_REQUIRED_FOR_SUPERUSERS", not DEBUG)
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "shell:home"
 LOGIN_URL = "account_login"
 
 # Background work goes through django.tasks. Immediate runs a task inline (safe when no

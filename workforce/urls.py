@@ -18,6 +18,7 @@ project_api.add_router("", work_api)
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    path("", include("workforce.shell.urls")),
     path("", include("workforce.core.urls")),
     path("people/", include("workforce.people.urls")),
     path("training/", include("training.urls")),

@@ -265,7 +265,7 @@ def test_a_large_file_goes_to_a_job_page_and_its_job_makes_the_inline_report(
     # The request only kept the file: the check waits for a worker.
     clock_import = ClockImport.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("core:job-detail", args=[clock_import.job_id])
+    assert response.url == reverse("shell:job-detail", args=[clock_import.job_id])
     assert (clock_import.status, clock_import.get_status_display()) == ("checking", "Checking")
     assert (clock_import.row_count, clock_import.valid_rows) == (0, [])
     stored = clock_import.file.name
@@ -353,11 +353,11 @@ def test_a_failed_check_says_why_writes_nothing_and_can_be_tried_again(
     with pytest.raises(AttendanceError, match="not been checked yet"):
         imports.clock_import_start(clock_import=clock_import, by=hr)
 
-    assert "Try again" in page_text(client.get(reverse("core:job-detail", args=[failed.pk])))
+    assert "Try again" in page_text(client.get(reverse("shell:job-detail", args=[failed.pk])))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("core:job-retry", args=[failed.pk]))
+        response = client.post(reverse("shell:job-retry", args=[failed.pk]))
     clock_import.refresh_from_db()
-    assert response.url == reverse("core:job-detail", args=[clock_import.job_id])
+    assert response.url == reverse("shell:job-detail", args=[clock_import.job_id])
     assert clock_import.job_id != failed.pk
     assert (clock_import.job.status, clock_import.status, clock_import.check_failure) == (
         "done",
@@ -417,8 +417,8 @@ def test_only_those_who_import_may_upload_a_large_file_or_try_its_check_again(
     job = Job.objects.get(pk=clock_import.job_id)
     other_lead = make_user("supervisor")
     client.force_login(other_lead)  # not theirs: they cannot see the job, nor retry it
-    assert client.get(reverse("core:job-detail", args=[job.pk])).status_code == 404
-    assert client.post(reverse("core:job-retry", args=[job.pk])).status_code == 404
+    assert client.get(reverse("shell:job-detail", args=[job.pk])).status_code == 404
+    assert client.post(reverse("shell:job-retry", args=[job.pk])).status_code == 404
     with pytest.raises(JobError, match="checked again since"):
         job_retry(job=job, by=other_lead)
     with pytest.raises(JobError, match="Only supervisors and HR"):

@@ -67,7 +67,7 @@ def test_a_worker_checks_in_and_sees_it_then_a_second_check_in_is_refused(client
 
 def test_checking_in_from_home_goes_back_home_but_never_to_another_site(client, member):
     client.force_login(member.user)
-    home = reverse("core:home")
+    home = reverse("shell:home")
     assert client.post(reverse("attendance:check-in"), {"next": home}).url == home
     response = client.post(reverse("attendance:check-out"), {"next": "https://evil.example/"})
     assert response.url == reverse("attendance:my-month")
@@ -75,7 +75,7 @@ def test_checking_in_from_home_goes_back_home_but_never_to_another_site(client, 
 
 def test_the_home_page_shows_today_and_a_check_in_button(client, member):
     client.force_login(member.user)
-    page = text(client.get(reverse("core:home")))
+    page = text(client.get(reverse("shell:home")))
     assert 'id="attendance-home"' in page
     assert reverse("attendance:check-in") in page
 

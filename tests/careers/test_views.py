@@ -486,7 +486,7 @@ def test_hr_evaluates_everyone_and_follows_the_job(client, hr, manager):
     assert "Evaluate everyone now" in visible(client.get(reverse("careers:pipeline")))
     response = client.post(reverse("careers:evaluate-everyone"))
     job = Job.objects.get(kind=Job.Kind.CAREER_EVALUATION)
-    assert response.url == reverse("core:job-detail", kwargs={"pk": job.pk})
+    assert response.url == reverse("shell:job-detail", kwargs={"pk": job.pk})
     assert job.started_by == hr
     client.force_login(manager)
     assert client.post(reverse("careers:evaluate-everyone")).status_code == 403
@@ -515,7 +515,7 @@ def test_the_ladder_states_each_steps_criteria_in_words(client, annotator, make_
 def test_each_role_finds_its_careers_page_in_the_header(client, lead, annotator, manager):
     def nav(user):
         client.force_login(user)
-        return dict(client.get(reverse("core:home")).context["nav_items"])
+        return dict(client.get(reverse("shell:home")).context["nav_items"])
 
     assert nav(annotator.user)["My career"] == reverse("careers:mine")
     assert "Team careers" not in nav(annotator.user)
@@ -526,7 +526,7 @@ def test_each_role_finds_its_careers_page_in_the_header(client, lead, annotator,
 
 def test_the_ladder_on_the_home_page_leads_to_the_career_page(client, annotator, lead):
     client.force_login(annotator.user)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("shell:home")).content.decode()
     assert f'<a href="{reverse("careers:mine")}">Career:' in home
     client.force_login(lead)
     detail = client.get(reverse("people:worker-detail", args=[annotator.pk])).content.decode()

@@ -407,7 +407,7 @@ def test_the_header_links_each_role_to_its_pay_pages(client, admins, paid, make_
 
     def links(user):
         client.force_login(user)
-        html = client.get(reverse("core:home")).content.decode()
+        html = client.get(reverse("shell:home")).content.decode()
         nav = re.search(r'<ul class="nav-links">(.*?)</ul>', html, flags=re.S).group(1)
         return set(re.findall(r'<a href="(/payroll/[^"]*)"', nav))
 

@@ -413,7 +413,7 @@ def test_upload_check_run_and_see_the_applications(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(run_url, {"mode": "all"})
     job = Job.objects.get()
-    assert response.url == reverse("core:job-detail", kwargs={"pk": job.pk})
+    assert response.url == reverse("shell:job-detail", kwargs={"pk": job.pk})
     assert job.kind == Job.Kind.CANDIDATE_IMPORT and job.status == Job.Status.DONE
     assert job.started_by == hr and job.result_url == detail_url
     assert (job.done, job.total) == (2, 2)

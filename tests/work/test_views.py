@@ -585,16 +585,16 @@ def test_an_annotator_cannot_open_agreement(client, annotator, project):
 
 def test_the_header_links_to_each_persons_work_pages(client, annotator, inspector, project):
     client.force_login(annotator.user)
-    nav = dict(client.get(reverse("core:home")).context["nav_items"])
+    nav = dict(client.get(reverse("shell:home")).context["nav_items"])
     assert nav["My work"] == reverse("work:my-work")
     assert "Team work" not in nav and "Quality reviews" not in nav
 
     client.force_login(inspector)
-    nav = dict(client.get(reverse("core:home")).context["nav_items"])
+    nav = dict(client.get(reverse("shell:home")).context["nav_items"])
     assert nav["Quality reviews"] == reverse("work:review-list")
 
     client.force_login(project.manager)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("shell:home"))
     nav = dict(response.context["nav_items"])
     assert nav["Team work"] == reverse("work:team-list")
     assert "Work imports" not in nav  # linked from the team page instead

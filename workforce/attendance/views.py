@@ -723,7 +723,7 @@ def import_upload(request):
                 messages.info(
                     request, _("The file is large: it is being checked in the background.")
                 )
-                return redirect("core:job-detail", pk=clock_import.job_id)
+                return redirect("shell:job-detail", pk=clock_import.job_id)
             return redirect("attendance:import-detail", pk=clock_import.pk)
     return render(
         request,
@@ -771,7 +771,7 @@ def import_run(request, pk):
         messages.error(request, str(error))
         return redirect("attendance:import-detail", pk=clock_import.pk)
     messages.info(request, _("The check-ins are being imported in the background."))
-    return redirect("core:job-detail", pk=job.pk)
+    return redirect("shell:job-detail", pk=job.pk)
 
 
 # --- the company's days off ----------------------------------------------------------------

@@ -4,9 +4,5 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("jobs/", views.job_list, name="job-list"),
-    path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
-    path("jobs/<uuid:pk>/retry/", views.job_retry, name="job-retry"),
     path("jobs/demo-rebuild/", views.demo_rebuild, name="demo-rebuild"),
 ]

@@ -7,8 +7,9 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.core.admin import ReadOnlyAdminMixin, RefusalAdminMixin, RoleAdminMixin
+from workforce.core.admin import ReadOnlyAdminMixin, RefusalAdminMixin
 from workforce.core.storage import private_file_field
+from workforce.people.admin_mixins import RoleAdminMixin
 from workforce.people.roles import Role
 
 from . import services

@@ -46,3 +46,27 @@ def roles_set(*, user: User, roles: Iterable[str], by: User) -> None:
             )
         target.groups.set(groups)
     user.__dict__.pop("_role_names", None)  # the roles cached for this request are stale
+
+
+# The verbs below follow a decision another app's service has already checked (a sign-up,
+# a hire, an erasure, an approved promotion): the system acts, so no actor is checked here.
+
+
+def role_grant(*, user: User, role: str) -> None:
+    """Give `user` one more role."""
+    user.groups.add(Group.objects.get(name=str(role)))
+    user.__dict__.pop("_role_names", None)
+
+
+def role_swap(*, user: User, drop: Iterable[str], grant: str) -> None:
+    """Take the `drop` roles from `user` and give `grant` instead (a hire, a new rung)."""
+    user.groups.remove(*Group.objects.filter(name__in=[str(role) for role in drop]))
+    group, _created = Group.objects.get_or_create(name=str(grant))
+    user.groups.add(group)
+    user.__dict__.pop("_role_names", None)
+
+
+def roles_clear(*, user: User) -> None:
+    """Take every role from `user` (an erased account)."""
+    user.groups.clear()
+    user.__dict__.pop("_role_names", None)

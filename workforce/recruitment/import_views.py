@@ -80,4 +80,4 @@ def import_run(request, pk: int):
         messages.error(request, str(error))
         return redirect("recruitment:import-detail", pk=pk)
     messages.info(request, _("The candidates are being imported in the background."))
-    return redirect("core:job-detail", pk=job.pk)
+    return redirect("shell:job-detail", pk=job.pk)

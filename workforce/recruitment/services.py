@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -324,7 +323,7 @@ def screening_result_record(*, attempt: Attempt) -> list[Application]:
 def account_make_candidate(*, user) -> None:
     """People who sign up on their own are candidates; staff accounts are made by HR."""
     if not user.groups.exists():
-        user.groups.add(Group.objects.get(name=Role.CANDIDATE))
+        people_services.role_grant(user=user, role=Role.CANDIDATE)
 
 
 def candidate_account_link(*, user) -> Candidate | None:
@@ -520,8 +519,7 @@ def hire(*, application: Application, by) -> Worker:
             verified_by=verifier,
             verified_at=timezone.now() if verifier else None,
         )
-        user.groups.remove(Group.objects.get(name=Role.CANDIDATE))
-        user.groups.add(Group.objects.get(name=Role.ANNOTATOR))
+        people_services.role_swap(user=user, drop=[Role.CANDIDATE], grant=Role.ANNOTATOR)
         stage_move(
             application=application, to_stage=Stage.HIRED, by=by, reason=_("Offer accepted.")
         )
@@ -611,5 +609,5 @@ def candidate_erase(*, candidate: Candidate, by) -> Candidate:
             user.set_unusable_password()
             user.save()
             user.emailaddress_set.all().delete()
-            user.groups.clear()
+            people_services.roles_clear(user=user)
     return candidate

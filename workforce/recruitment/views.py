@@ -310,7 +310,7 @@ def offer_answer(request, pk):
             messages.success(
                 request, _("Welcome aboard! Your onboarding starts on your home page.")
             )
-            return redirect("core:home")
+            return redirect("shell:home")
         services.offer_decline(offer=offer, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("You declined the offer. Thank you for telling us."))
     except services.RecruitmentError as error:
@@ -345,5 +345,5 @@ def my_data_erase(request):
         else:
             logout(request)  # the account went with the data
             messages.success(request, _("Your data has been erased and your account closed."))
-            return redirect("core:home")
+            return redirect("shell:home")
     return render(request, "recruitment/erase.html", {"form": form, "candidate": candidate})

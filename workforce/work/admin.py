@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workforce.core.admin import ReadOnlyAdminMixin, RoleAdminMixin
+from workforce.core.admin import ReadOnlyAdminMixin
+from workforce.people.admin_mixins import RoleAdminMixin
 from workforce.people.roles import Role
 
 from .models import (

@@ -5,9 +5,9 @@ from careers import queries as careers_queries
 from exams import queries as exam_queries
 from reports import queries as reports_queries
 from workforce.attendance import queries as attendance_queries
-from workforce.core.middleware import mfa_setup_pending
 from workforce.payroll import queries as payroll_queries
 from workforce.people import queries as people_queries
+from workforce.people.middleware import mfa_setup_pending
 from workforce.people.models import EmploymentType
 from workforce.people.roles import WORKER_ROLES, Role, has_role
 from workforce.projects import queries as projects_queries
@@ -20,7 +20,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or mfa_setup_pending(user):
         return {"nav_items": []}  # links would only lead back to the MFA setup page
-    items = [(_("Home"), reverse("core:home"))]
+    items = [(_("Home"), reverse("shell:home"))]
     worker = people_queries.worker_of(user)
     if has_role(user, *WORKER_ROLES):
         items.append((_("My profile"), reverse("people:my-profile")))
@@ -84,7 +84,7 @@ def navigation(request):
             (_("Teams"), reverse("people:team-list")),
         ]
     if user.is_superuser:
-        items.append((_("Jobs"), reverse("core:job-list")))
+        items.append((_("Jobs"), reverse("shell:job-list")))
     if user.is_staff:
         items.append((_("Admin"), reverse("admin:index")))
     if user.has_perm("wagtailadmin.access_admin"):

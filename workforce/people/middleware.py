@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from workforce.people.roles import roles_of
+from .roles import roles_of
 
 # Paths a user who still has to set up MFA may reach: the account pages (where MFA is set
 # up, and logout), the language switch and static files.
