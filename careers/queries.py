@@ -13,13 +13,13 @@ may see and do what here:
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workforce.core import formatting
 from workforce.payroll import queries as payroll_queries
 from workforce.people.models import Expertise, Rung, Worker
 from workforce.people.queries import teams_led_by
@@ -113,13 +113,12 @@ def cases_to_decide(user) -> list[PromotionCase]:
 
 
 def _number(value: str | None) -> str:
-    return formats.number_format(value, decimal_pos=None) if value is not None else ""
+    return formatting.number(value, grouping=False) if value is not None else ""
 
 
 def _trimmed(value: str) -> str:
     """97.00 -> 97, 96.50 -> 96.5: thresholds read as people write them."""
-    text = format(float(value), "g") if value is not None else ""
-    return formats.number_format(text) if text else ""
+    return formatting.number(format(float(value), "g"), grouping=False) if value is not None else ""
 
 
 def _unit(kind: str) -> str:
@@ -160,7 +159,7 @@ def describe(result: dict) -> str:
         if result["note"]:
             return _("Certificate “%(exam)s”: valid until %(day)s") % {
                 "exam": result["exam_title"],
-                "day": formats.date_format(date.fromisoformat(result["note"])),
+                "day": formatting.day(result["note"]),
             }
         return _("Certificate “%(exam)s”: not held") % {"exam": result["exam_title"]}
     if kind == Kind.NO_DISCIPLINARY_CASE:

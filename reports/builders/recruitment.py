@@ -19,7 +19,6 @@ the report names no candidate.
 """
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 import pandas as pd
 from django.utils import timezone
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from exams.models import Attempt, Exam
 from reports.base import Chart, Figure, Report, ReportFilter, Scope, Table
 from reports.charts import bar_svg
+from workforce.core import formatting
 from workforce.recruitment.models import Application, Stage, StageChange
 from workforce.recruitment.queries import FUNNEL_STAGES
 
@@ -160,8 +160,9 @@ def _number(value, kind):
     return None if value is None or pd.isna(value) else kind(value)
 
 
-def _decimal(value) -> Decimal:
-    return Decimal(str(value))
+def _days(value) -> float:
+    """Days to one decimal, rounded half up as every figure is (core.formatting)."""
+    return float(formatting.rounded(value, 1))
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -187,8 +188,8 @@ def _rows(frame: pd.DataFrame, attempts: pd.DataFrame) -> dict[str, list[dict]]:
                 **names,
                 "applications": counts[0],
                 "hires": counts[-1],
-                "median_days": round(float(days.median()), 1) if len(days) else None,
-                "mean_days": round(float(days.mean()), 1) if len(days) else None,
+                "median_days": _days(days.median()) if len(days) else None,
+                "mean_days": _days(days.mean()) if len(days) else None,
             }
         )
         examined = group.dropna(subset=["exam_id"])
@@ -318,7 +319,11 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
         ),
         Figure("hires", _("Hires"), 0 if total is None else int(total["hires"])),
         Figure("hire_rate", _("Applications hired"), _number(hire_rate, float)),
-        Figure("median_days_to_hire", _("Median days to hire"), _number(median_days, _decimal)),
+        Figure(
+            "median_days_to_hire",
+            _("Median days to hire"),
+            _number(median_days, formatting.to_decimal),
+        ),
     ]
     charts = []
     if not stages.empty:

@@ -26,10 +26,11 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
+from workforce.core import formatting
 from workforce.core.models import Job
 from workforce.core.services import JobProgress, job_start
 
@@ -88,26 +89,20 @@ HOURS_FROM = {
 
 def _dec(value) -> Decimal:
     """A figure from `detail` as a Decimal; JSON may hold 95.0 for 95, read through its text."""
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+    return formatting.to_decimal(value)
 
 
 def _number(value, places: int) -> str:
-    # Rounded first: number_format alone cuts the extra digits instead of rounding them.
-    rounded = _dec(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
+    return formatting.number(value, places)
 
 
 def _figure(value, most_places: int) -> str:
     """Up to `most_places` decimals, without trailing zeros: 90, 92.5."""
-    rounded = _dec(value).quantize(Decimal(1).scaleb(-most_places), rounding=ROUND_HALF_UP)
-    places = max(0, -rounded.normalize().as_tuple().exponent)
-    return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
+    return formatting.trimmed(value, most_places)
 
 
 def _money(amount, currency: str) -> str:
-    return _("%(amount)s %(currency)s") % {"amount": _number(amount, 2), "currency": currency}
+    return formatting.money(amount, currency)
 
 
 def _minor(minor, currency: str) -> str:
@@ -118,7 +113,7 @@ def _rate(scaled, currency: str) -> str:
     """A piece rate: 0.90, or 0.125 when the rate has more decimals."""
     rate = _dec(scaled) / RATE_SCALE
     places = min(4, max(2, -rate.normalize().as_tuple().exponent))
-    return _("%(amount)s %(currency)s") % {"amount": _number(rate, places), "currency": currency}
+    return formatting.money(rate, currency, places)
 
 
 def _hours(minutes) -> str:
@@ -130,15 +125,15 @@ def _day(value) -> date:
 
 
 def _month_day(value) -> str:
-    return formats.date_format(_day(value), "MONTH_DAY_FORMAT")
+    return formatting.day(_day(value), "MONTH_DAY_FORMAT")
 
 
 def _long_date(value) -> str:
-    return formats.date_format(_day(value), "DATE_FORMAT")
+    return formatting.day(_day(value), "DATE_FORMAT")
 
 
 def _month(value) -> str:
-    return formats.date_format(_day(value), "YEAR_MONTH_FORMAT")
+    return formatting.day(_day(value), "YEAR_MONTH_FORMAT")
 
 
 def _in_text(component: str) -> str:
@@ -684,6 +679,10 @@ def payslip_pdf(payslip: Payslip) -> bytes:
 # --- a whole run as a ZIP ------------------------------------------------------------------
 
 
+# The kind of the job that makes a run's payslips (registered with its label in jobs.py).
+PAYSLIPS_JOB = "payslips"
+
+
 def payslips_zip_start(*, run: PayrollRun, by) -> Job:
     """Queue the approved run's payslips as one ZIP of PDFs, each in its worker's language;
     the run's page follows the job's progress bar and links to the ZIP once it is made."""
@@ -703,7 +702,7 @@ def payslips_zip_start(*, run: PayrollRun, by) -> Job:
         )
         if run.payslips_job_id and making.exists():
             raise PayrollError(_("This run's payslips are being made already."))
-        job = job_start(kind=Job.Kind.PAYSLIPS, started_by=by, task=render_payslips, args=(run.pk,))
+        job = job_start(kind=PAYSLIPS_JOB, started_by=by, task=render_payslips, args=(run.pk,))
         run.payslips_job = job
         run.save(update_fields=["payslips_job"])
     return job

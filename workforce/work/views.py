@@ -8,7 +8,6 @@ metrics.py's.
 """
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -16,12 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from workforce.core import formatting
 from workforce.core.http import form_errors_to_messages, posted_data, require
 from workforce.people import queries as people_queries
 from workforce.people.models import Worker
@@ -68,17 +68,12 @@ def _missing(value) -> bool:
 
 def _percent(value) -> str | None:
     """A fraction as a percentage with one decimal (0.9 -> "90.0%"); None where no data."""
-    if _missing(value):
-        return None
-    return _("%(number)s%%") % {"number": _number(float(value) * 100)}
+    return None if _missing(value) else formatting.percent(float(value))
 
 
 def _number(value, places: int = 1) -> str | None:
-    """Rounded half up to `places` decimals (number_format alone cuts 66.67 to 66.6)."""
-    if _missing(value):
-        return None
-    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return formats.number_format(rounded, places)
+    """Rounded half up to `places` decimals, digits not grouped; None where no data."""
+    return None if _missing(value) else formatting.number(value, places, grouping=False)
 
 
 def _hours(minutes) -> str | None:
@@ -226,7 +221,7 @@ def record_add(request, pk):
                 % {
                     "worker": worker.user.get_full_name() or worker.user,
                     "project": record.project,
-                    "day": formats.date_format(record.worked_on),
+                    "day": formatting.day(record.worked_on),
                 },
             )
             return redirect("work:worker-detail", pk=worker.pk)
@@ -246,8 +241,8 @@ def _flag_labels() -> dict[str, tuple[str, str]]:
                 "with accuracy on gold under %(gold)s%%."
             )
             % {
-                "factor": formats.number_format(metrics.FAST_FACTOR, 1),
-                "gold": formats.number_format(metrics.LOW_GOLD * 100, 0),
+                "factor": formatting.number(metrics.FAST_FACTOR, 1, grouping=False),
+                "gold": formatting.number(metrics.LOW_GOLD * 100, 0, grouping=False),
             },
         ),
         "sudden_drop": (
