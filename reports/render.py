@@ -11,19 +11,23 @@ The page and the PDF group digits in the active language; the CSV writes plain n
 no grouping) and the XLSX stores numbers as numbers with the matching display format.
 """
 
-import csv
-import io
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workforce.core.tables import csv_cell, csv_row, xlsx_text_only
+from workforce.core import formatting
+from workforce.core.tables import (
+    XLSX_TYPE,  # noqa: F401 (reports.views reads it here)
+    Workbook,
+    csv_cell,
+    csv_text,
+)
 
 from .base import Figure, Report, ReportFilter, Table
 
@@ -40,7 +44,6 @@ XLSX_FORMATS = {
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
 }
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- one value --------------------------------------------------------------------------------
@@ -90,27 +93,13 @@ def _places(value: Decimal) -> int:
     return max(2, -exponent) if isinstance(exponent, int) else 2
 
 
-def _decimal(value) -> Decimal:
-    # A float through its shortest repr: 0.1 is 0.1, not 0.1000000000000000055511151231257827.
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
 def _rounded(value, places: int) -> Decimal:
-    return _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formatting.rounded(value, places)
 
 
 def _percent(value) -> Decimal:
     """A rate as a percentage with one decimal: 0.91875 is 91.9."""
-    return _rounded(_decimal(value) * 100, 1)
-
-
-def _date_text(value) -> str:
-    if isinstance(value, datetime):
-        return formats.date_format(
-            timezone.localtime(value) if timezone.is_aware(value) else value,
-            "SHORT_DATETIME_FORMAT",
-        )
-    return value.isoformat()
+    return _rounded(formatting.to_decimal(value) * 100, 1)
 
 
 def display(value, *, percent: bool = False) -> str:
@@ -120,19 +109,15 @@ def display(value, *, percent: bool = False) -> str:
     if kind == "empty":
         return "—"
     if kind == "money":
-        places = _places(value)
-        return formats.number_format(
-            _rounded(value, places), places, use_l10n=True, force_grouping=True
-        )
+        return formatting.number(value, _places(value))
     if kind == "number":
-        return formats.number_format(_rounded(value, 2), 2, use_l10n=True, force_grouping=True)
+        return formatting.number(value, 2)
     if kind == "percent":
-        number = formats.number_format(_percent(value), 1, use_l10n=True)
-        return _("%(number)s%%") % {"number": number}
+        return formatting.percent(value)
     if kind == "int":
-        return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+        return formatting.number(value, 0)
     if kind == "date":
-        return _date_text(value)
+        return formatting.moment(value) if isinstance(value, datetime) else value.isoformat()
     return str(value)
 
 
@@ -212,8 +197,8 @@ def filter_words(report_filter: ReportFilter) -> list[tuple[str, str]]:
     from workforce.projects.models import Project
 
     period = _("%(start)s to %(end)s") % {
-        "start": formats.date_format(report_filter.start, "DATE_FORMAT"),
-        "end": formats.date_format(report_filter.end, "DATE_FORMAT"),
+        "start": formatting.day(report_filter.start),
+        "end": formatting.day(report_filter.end),
     }
     words = [(_("Period"), period)]
     named = [
@@ -320,91 +305,48 @@ def report_pdf(report: Report, *, made_by, made_at: datetime | None = None) -> b
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    # Excel refuses these characters and names over 31 characters, and names must differ.
-    name = re.sub(r"[\[\]:*?/\\']", " ", str(title)).strip()[:31] or "Sheet"
-    base, n = name, 2
-    while name.lower() in used:
-        suffix = f" {n}"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
-def _write_cells(sheet, row: int, values: list, formats_: list) -> None:
-    for column, (value, number_format) in enumerate(zip(values, formats_, strict=True), start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
-        if number_format:
-            cell.number_format = number_format
-
-
 def report_xlsx(report: Report) -> bytes:
     """The report as a workbook: a "Summary" sheet of the figures under the title and the
     filter in words, then one sheet per table with labelled headers. Numbers are number cells
     (money with two decimals, rates as percentages)."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True)
-    buffer = io.BytesIO()
-    used = {_("Summary").lower()}
+    book = Workbook()
     words = filter_words(report.report_filter)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        summary = pd.DataFrame(
-            {
-                _("Figure"): [f.label for f in report.figures],
-                _("Value"): [None] * len(report.figures),
-            }
-        )
-        first = 4 + len(words)
-        summary.to_excel(writer, sheet_name=_("Summary"), index=False, startrow=first - 1)
-        sheet = writer.sheets[_("Summary")]
-        sheet["A1"] = str(report.title)
-        sheet["A1"].font = Font(bold=True, size=13)
-        if report.subtitle:
-            sheet["B1"] = str(report.subtitle)
-        for offset, (label, text) in enumerate(words):
-            sheet.cell(row=2 + offset, column=1, value=str(label))
-            sheet.cell(row=2 + offset, column=2, value=str(text))
-        for cell in sheet[first]:
-            cell.font = bold
-        for offset, figure in enumerate(report.figures, start=1):
-            value, number_format = _xlsx_value(figure.value, percent=figure_is_percent(figure))
-            _write_cells(sheet, first + offset, [str(figure.label), value], [None, number_format])
-        if report.is_empty:
-            sheet.cell(
-                row=first + len(report.figures) + 2, column=1, value=_("No data for this filter")
-            )
-        sheet.column_dimensions["A"].width = 45
-        sheet.column_dimensions["B"].width = 22
+    sheet = book.sheet(_("Summary"))
+    book.title(sheet, report.title)
+    if report.subtitle:
+        sheet["B1"] = str(report.subtitle)
+    for offset, (label, text) in enumerate(words):
+        book.row(sheet, 2 + offset, [str(label), str(text)])
+    first = 4 + len(words)
+    book.row(sheet, first, [_("Figure"), _("Value")], bold=True)
+    for offset, figure in enumerate(report.figures, start=1):
+        value = _xlsx_value(figure.value, percent=figure_is_percent(figure))
+        book.row(sheet, first + offset, [str(figure.label), value])
+    if report.is_empty:
+        book.row(sheet, first + len(report.figures) + 2, [_("No data for this filter")])
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 22
 
-        for table in report.tables:
-            name = _sheet_name(table.title, used)
-            percent = set(table.percent_columns)
-            labels = [str(table.labels.get(c, c)) for c in table.frame.columns]
-            pd.DataFrame(columns=labels).to_excel(writer, sheet_name=name, index=False, startrow=2)
-            sheet = writer.sheets[name]
-            sheet["A1"] = str(table.title)
-            sheet["A1"].font = Font(bold=True, size=13)
-            if table.note:
-                sheet["A2"] = str(table.note)
-            for cell in sheet[3]:
-                cell.font = bold
-            sheet.freeze_panes = "A4"
-            for position, values in enumerate(table.frame.itertuples(index=False, name=None)):
-                cells = [
-                    _xlsx_value(value, percent=column in percent)
-                    for column, value in zip(table.frame.columns, values, strict=True)
-                ]
-                _write_cells(sheet, 4 + position, [c[0] for c in cells], [c[1] for c in cells])
-            if table.frame.empty:
-                sheet.cell(row=4, column=1, value=_("No data for this filter"))
-            for position, label in enumerate(labels, start=1):
-                sheet.column_dimensions[get_column_letter(position)].width = min(
-                    max(len(label), 10) + 3, 40
-                )
-        xlsx_text_only(writer.book)  # titles, filter words, labels and cells alike
-    return buffer.getvalue()
+    for table in report.tables:
+        percent = set(table.percent_columns)
+        labels = [str(table.labels.get(c, c)) for c in table.frame.columns]
+        rows = [
+            [
+                _xlsx_value(value, percent=column in percent)
+                for column, value in zip(table.frame.columns, values, strict=True)
+            ]
+            for values in table.frame.itertuples(index=False, name=None)
+        ]
+        if table.frame.empty:
+            rows = [[_("No data for this filter")]]
+        book.table(
+            table.title,
+            labels,
+            rows,
+            heading=table.note,
+            widths=[min(max(len(label), 10) + 3, 40) for label in labels],
+        )
+    return book.bytes()  # titles, filter words, labels and cells alike stay text
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -412,32 +354,27 @@ def report_xlsx(report: Report) -> bytes:
 
 def table_csv(table: Table) -> str:
     """One table as CSV with labelled headers; an empty table says so under its headers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(csv_row(str(table.labels.get(c, c)) for c in table.frame.columns))
     percent = set(table.percent_columns)
-    for values in table.frame.itertuples(index=False, name=None):
-        writer.writerow(
-            [
-                plain_text(value, percent=column in percent)
-                for column, value in zip(table.frame.columns, values, strict=True)
-            ]
-        )
+    rows = [[str(table.labels.get(c, c)) for c in table.frame.columns]]
+    rows += [
+        [
+            plain_text(value, percent=column in percent)
+            for column, value in zip(table.frame.columns, values, strict=True)
+        ]
+        for values in table.frame.itertuples(index=False, name=None)
+    ]
     if table.frame.empty:
-        writer.writerow([_("No data for this filter")])
-    return buffer.getvalue()
+        rows.append([_("No data for this filter")])
+    return csv_text(rows)
 
 
 def figures_csv(report: Report) -> str:
     """The headline figures as CSV: key, label, value."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Key"), _("Figure"), _("Value")])
-    for figure in report.figures:
-        writer.writerow(csv_row([figure.key, str(figure.label), figure_plain(figure)]))
+    rows = [[_("Key"), _("Figure"), _("Value")]]
+    rows += [[figure.key, str(figure.label), figure_plain(figure)] for figure in report.figures]
     if report.is_empty:
-        writer.writerow(["", _("No data for this filter"), ""])
-    return buffer.getvalue()
+        rows.append(["", _("No data for this filter"), ""])
+    return csv_text(rows)
 
 
 def filename(report: Report, extension: str, key: str = "") -> str:

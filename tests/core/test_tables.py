@@ -107,3 +107,12 @@ def test_payroll_files_keep_formulas_as_text(mixed_run, admins):  # noqa: F811
     assert_csv_safe(exports.bank_file(run, "CNY"), ["+Li Na", f"{LINK} @Lee"])
     assert_xlsx_safe(exports.register_xlsx(run), [f"{LINK} @Lee"])
     assert f"'{LINK} @Lee" in csv_cells(exports.comparison_csv(run))
+
+
+def test_one_sheet_name_rule_for_every_workbook():
+    used: set[str] = set()
+    assert tables.sheet_name("Pay [March]: a/b?", used) == "Pay  March   a b"
+    assert tables.sheet_name("'Quoted'", used) == "Quoted"
+    assert tables.sheet_name("x" * 40, used) == "x" * 31
+    assert tables.sheet_name("X" * 40, used) == "X" * 29 + " 2"  # the same name, case aside
+    assert tables.sheet_name("", used) == "Sheet"

@@ -270,6 +270,14 @@ def csv_row(values) -> list:
     return [csv_cell(value) for value in values]
 
 
+def csv_text(rows) -> str:
+    """Rows as CSV text with Excel's line ends, every formula-like cell kept as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(csv_row(row) for row in rows)
+    return buffer.getvalue()
+
+
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of the frame with every formula-like text cell neutralised, for to_csv."""
     return frame.map(csv_cell) if len(frame.columns) else frame
@@ -287,14 +295,118 @@ def xlsx_text_only(book) -> None:
                     cell.quotePrefix = True
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAME_MAX = 31
+
+
+def sheet_name(title, used: set[str]) -> str:
+    """A name Excel accepts for a sheet titled `title`: at most 31 characters, none of
+    []:*?/\\, no apostrophe at either end, and unlike every name in `used` (case aside),
+    which it joins."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip(" '")[:SHEET_NAME_MAX].rstrip(" '")
+    name = name or "Sheet"
+    base, n = name, 2
+    while name.lower() in used:
+        suffix = f" {n}"
+        name, n = base[: SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+class Workbook:
+    """An XLSX file being written: sheets named by sheet_name, rows of cells, each cell a value
+    or a (value, number format) pair, so numbers are number cells. bytes() keeps every
+    formula-like text as text (xlsx_text_only)."""
+
+    def __init__(self):
+        from openpyxl import Workbook as OpenpyxlWorkbook
+
+        self.book = OpenpyxlWorkbook()
+        self.book.remove(self.book.active)
+        self.used: set[str] = set()
+
+    def sheet(self, title: str):
+        return self.book.create_sheet(sheet_name(title, self.used))
+
+    def row(self, sheet, row: int, cells, *, bold: bool = False, column: int = 1) -> None:
+        from openpyxl.styles import Font
+
+        for position, cell in enumerate(cells, start=column):
+            value, number_format = cell if isinstance(cell, tuple) else (cell, None)
+            written = sheet.cell(row=row, column=position, value=xlsx_value(value))
+            if number_format:
+                written.number_format = number_format
+            if bold:
+                written.font = Font(bold=True)
+
+    def title(self, sheet, text: str, cell: str = "A1") -> None:
+        from openpyxl.styles import Font
+
+        sheet[cell] = str(text)
+        sheet[cell].font = Font(bold=True, size=13)
+
+    def table(
+        self,
+        title: str,
+        headers: list[str],
+        rows,
+        *,
+        heading: str = "",
+        heading_bold=False,
+        sheet_title: str | None = None,
+        bold_rows=(),
+        widths=None,
+    ):
+        """A sheet named for `sheet_title` (else `title`): the title on row 1, a heading on
+        row 2, bold headers on row 3 frozen above the rows from row 4."""
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        sheet = self.sheet(title if sheet_title is None else sheet_title)
+        self.title(sheet, title)
+        if heading:
+            sheet["A2"] = str(heading)
+            if heading_bold:
+                sheet["A2"].font = Font(bold=True)
+        self.row(sheet, 3, [str(h) for h in headers], bold=True)
+        sheet.freeze_panes = "A4"
+        bold_rows = set(bold_rows)
+        for position, cells in enumerate(rows):
+            self.row(sheet, 4 + position, cells, bold=position in bold_rows)
+        for position, width in enumerate(widths or [], start=1):
+            sheet.column_dimensions[get_column_letter(position)].width = width
+        return sheet
+
+    def bytes(self) -> bytes:
+        xlsx_text_only(self.book)
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        return buffer.getvalue()
+
+
+def xlsx_value(value):
+    """A frame's cell as an XLSX cell holds it: numpy scalars unwrapped, missing values empty."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def table_bytes(frame: pd.DataFrame, *, file_format: str, sheet_name: str) -> bytes:
     """A frame as a CSV or XLSX download. CSV carries a byte-order mark so that Excel reads it
     as UTF-8 (accented and Chinese text survive); in both, text that starts like a formula
     stays text."""
     if file_format == "csv":
         return csv_frame(frame).to_csv(index=False).encode("utf-8-sig")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name)
-        xlsx_text_only(writer.book)
-    return buffer.getvalue()
+    book = Workbook()
+    sheet = book.sheet(sheet_name)
+    book.row(sheet, 1, [str(column) for column in frame.columns], bold=True)
+    for position, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+        book.row(sheet, position, values)
+    return book.bytes()

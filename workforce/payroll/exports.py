@@ -11,9 +11,6 @@ built), and two entries in `frame.attrs`: "money" (the columns holding Decimals)
 "total_rows" (the positions of total rows), which the XLSX and PDF use to format them.
 """
 
-import csv
-import io
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -23,7 +20,7 @@ from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from workforce.core.tables import csv_frame, csv_row, xlsx_text_only
+from workforce.core.tables import Workbook, csv_frame, csv_text
 
 from .models import EARNINGS, Component, PayLine, PayrollError, PayrollRun, Payslip
 from .money import divide, from_minor, to_minor
@@ -161,39 +158,32 @@ def bank_file(run: PayrollRun, currency: str) -> str:
     line (bank formats refuse one): bank_summary gives it."""
     _require_final(run)
     month = run.period_start.strftime("%Y-%m")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    header = [
+        _("Employee number"),
+        _("Name"),
+        _("Account holder"),
+        _("Account number"),
+        _("Bank code"),
+        _("Missing bank details"),
+        _("Amount"),
+        _("Currency"),
+        _("Payment reference"),
+    ]
+    rows = [
         [
-            _("Employee number"),
-            _("Name"),
-            _("Account holder"),
-            _("Account number"),
-            _("Bank code"),
-            _("Missing bank details"),
-            _("Amount"),
-            _("Currency"),
-            _("Payment reference"),
+            number,
+            full_name(first, last, email),
+            holder or "",
+            account or "",
+            code or "",
+            _("yes") if not (holder and account) else _("no"),
+            f"{amount.quantize(Decimal('0.01'))}",
+            currency,
+            _("Payroll %(month)s %(number)s") % {"month": month, "number": number},
         ]
-    )
-    for number, first, last, email, holder, account, code, amount in _bank_rows(run, currency):
-        missing = not (holder and account)
-        writer.writerow(
-            csv_row(
-                [
-                    number,
-                    full_name(first, last, email),
-                    holder or "",
-                    account or "",
-                    code or "",
-                    _("yes") if missing else _("no"),
-                    f"{amount.quantize(Decimal('0.01'))}",
-                    currency,
-                    _("Payroll %(month)s %(number)s") % {"month": month, "number": number},
-                ]
-            )
-        )
-    return out.getvalue()
+        for number, first, last, email, holder, account, code, amount in _bank_rows(run, currency)
+    ]
+    return csv_text([header, *rows])
 
 
 def bank_summary(run: PayrollRun, currency: str) -> tuple[int, Decimal]:
@@ -390,55 +380,37 @@ def _title(run: PayrollRun) -> str:
     }
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    # Excel refuses these characters and names over 31 characters, and names must differ.
-    name = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
-    base, n = name, 2
-    while name.lower() in used:
-        suffix = f" {n}"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
 def register_xlsx(run: PayrollRun) -> bytes:
     """The register as a workbook: a sheet per frame under a title line naming the run, money
     as numbers shown with two decimals, total rows in bold."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     frames = register_frames(run)
     title = _title(run)
-    bold = Font(bold=True)
-    buffer = io.BytesIO()
-    used: set[str] = set()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for key, heading in _frame_titles().items():
-            frame = frames[key]
-            name = _sheet_name(heading, used)
-            frame.to_excel(writer, sheet_name=name, index=False, startrow=2)
-            sheet = writer.sheets[name]
-            sheet["A1"] = title
-            sheet["A1"].font = Font(bold=True, size=13)
-            sheet["A2"] = heading
-            sheet["A2"].font = bold
-            for cell in sheet[3]:
-                cell.font = bold
-            sheet.freeze_panes = "A4"
-            money = {frame.columns.get_loc(c) + 1 for c in frame.attrs["money"]}
-            totals = {4 + i for i in frame.attrs["total_rows"]}
-            for row in sheet.iter_rows(min_row=4):
-                for cell in row:
-                    if cell.column in money:
-                        cell.number_format = MONEY_FORMAT
-                    if cell.row in totals:
-                        cell.font = bold
-            for position, column in enumerate(frame.columns, start=1):
-                values = [str(column), *(str(v) for v in frame[column] if v is not None)]
-                width = min(max(len(v) for v in values) + 3, 40)
-                sheet.column_dimensions[get_column_letter(position)].width = width
-        xlsx_text_only(writer.book)  # a name starting with "=" stays text
-    return buffer.getvalue()
+    book = Workbook()
+    for key, heading in _frame_titles().items():
+        frame = frames[key]
+        money = set(frame.attrs["money"])
+        rows = [
+            [
+                (value, MONEY_FORMAT) if column in money else value
+                for column, value in zip(frame.columns, values, strict=True)
+            ]
+            for values in frame.itertuples(index=False, name=None)
+        ]
+        widths = [
+            min(max(len(v) for v in [str(c), *(str(v) for v in frame[c] if v is not None)]) + 3, 40)
+            for c in frame.columns
+        ]
+        book.table(
+            title,
+            [str(c) for c in frame.columns],
+            rows,
+            heading=heading,
+            heading_bold=True,
+            sheet_title=heading,
+            bold_rows=frame.attrs["total_rows"],
+            widths=widths,
+        )
+    return book.bytes()  # a name starting with "=" stays text
 
 
 def _table(frame: pd.DataFrame) -> dict:
