@@ -343,7 +343,7 @@ def build_world() -> World:
     turn_on_mfa(person.user)
     targets[Job] = Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=boss).pk
     targets[DBTaskResult] = DBTaskResult.objects.create(
-        task_path="workforce.core.tasks.rebuild_demo_data",
+        task_path="workforce.demo.tasks.rebuild_demo_data",
         args_kwargs={"args": [], "kwargs": {"job_id": str(targets[Job])}},
         backend_name="default",
         run_after=get_date_max(),

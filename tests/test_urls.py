@@ -86,7 +86,7 @@ MATRIX = {
     "shell:job-detail": ("get", "job", by_role(404, anonymous=302, superuser=200)),
     # The job is still queued: nothing to try again, even for the superuser who may see it.
     "shell:job-retry": ("post", "job", by_role(404, anonymous=302, superuser=403)),
-    "core:demo-rebuild": ("post", None, by_role(403, anonymous=302, superuser=302)),
+    "demo:rebuild": ("post", None, by_role(403, anonymous=302, superuser=302)),
     "people:worker-list": ("get", None, people_staff_only(403)),
     # An annotator outside the supervisor's team: only people managers see them.
     "people:worker-detail": (

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "careers",
     "reports",
     "workforce.shell",
+    "workforce.demo",
     "ninja",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -19,7 +19,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("workforce.shell.urls")),
-    path("", include("workforce.core.urls")),
+    path("", include("workforce.demo.urls")),
     path("people/", include("workforce.people.urls")),
     path("training/", include("training.urls")),
     path("exams/", include("exams.urls")),

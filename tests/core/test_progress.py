@@ -1,10 +1,8 @@
 import pytest
 from django.tasks import task
-from django.urls import reverse
 
 from workforce.core.models import Job
 from workforce.core.services import job_running, job_start
-from workforce.people.models import Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -15,25 +13,6 @@ def _failing_job(job_id: str) -> None:
         progress.set_total(3)
         progress.advance("first row")
         raise ValueError("row 2: no such employee number")
-
-
-def test_rebuilding_the_demo_runs_as_a_job_that_reaches_100_percent(
-    client, make_user, django_capture_on_commit_callbacks
-):
-    admin = make_user("superuser")
-    client.force_login(admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("core:demo-rebuild"))
-    job = Job.objects.get()
-    assert response.url == reverse("shell:job-detail", kwargs={"pk": job.pk})
-    assert job.status == Job.Status.DONE
-    assert job.total > 60 and job.done == job.total and job.percent == 100
-    assert job.message == "Demo data ready"
-    assert job.started_by == admin and job.finished_at is not None
-    assert Worker.objects.count() >= 60
-    page = client.get(response.url).content.decode()
-    assert '<progress value="100" max="100"' in page
-    assert "hx-trigger" not in page  # finished: the page stops polling
 
 
 def test_a_failing_job_is_marked_failed_with_its_reason(
@@ -47,47 +26,3 @@ def test_a_failing_job_is_marked_failed_with_its_reason(
     assert job.status == Job.Status.FAILED
     assert job.done == 1 and job.total == 3
     assert job.errors == ["row 2: no such employee number"]
-
-
-def test_messages_are_written_in_the_starters_language(
-    make_user, django_capture_on_commit_callbacks
-):
-    from django.utils import translation
-
-    from workforce.core.tasks import rebuild_demo_data
-
-    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
-        job = job_start(
-            kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=rebuild_demo_data
-        )
-    job.refresh_from_db()
-    assert job.language == "fr"
-    assert job.message == "Données de démonstration prêtes"
-
-
-class _Spy:
-    """Records whether each progress step is written outside any open transaction."""
-
-    def __init__(self):
-        self.inside_transaction = []
-
-    def set_total(self, total):
-        pass
-
-    def advance(self, message="", steps=1):
-        from django.db import connection
-
-        self.inside_transaction.append(connection.in_atomic_block)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_each_demo_step_is_committed_so_the_polling_page_sees_progress_while_it_runs():
-    from tests.conftest import restore_migration_data
-    from workforce.core import demo
-
-    restore_migration_data()
-
-    spy = _Spy()
-    demo.build(progress=spy)
-    assert len(spy.inside_transaction) > 60
-    assert not any(spy.inside_transaction)

@@ -5,9 +5,9 @@ is "other" can be answered for full marks, and a type the page never offered is 
 import pytest
 from django.urls import reverse
 
-from exams import demo
 from exams.models import Attempt, Exam, ExamSection, Question
 from tests.exams.conftest import question
+from workforce.demo import exams as exams_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_every_demo_rating_with_gold_other_is_answered_for_full_marks(
 ):
     specs = [
         spec
-        for bank in demo.BANKS.values()
+        for bank in exams_demo.BANKS.values()
         for spec in bank["questions"]
         if spec["kind"] == Question.Kind.RATING and spec["answer_key"].get("error_type") == "other"
     ]

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -6,8 +6,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
+from workforce.payroll.models import PayrollRun, PayScheme, SchemeVersion
 from workforce.people.models import Domain, Expertise, Rung, Site, Team, User, Worker
 from workforce.people.roles import Role
+from workforce.projects.models import Project
 
 PASSWORD = "a-long-test-password"
 
@@ -20,7 +22,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    password = factory.django.Password(PASSWORD)
+    password = factory.Maybe(
+        "password_hash",
+        yes_declaration=factory.SelfAttribute("password_hash"),
+        no_declaration=factory.django.Password(PASSWORD),
+    )
+
+    class Params:
+        # A hash made once for many users (the demo's): hashing each password takes ~100 ms.
+        password_hash = None
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
@@ -81,6 +91,65 @@ class ExpertiseFactory(factory.django.DjangoModelFactory):
 
     worker = factory.SubFactory(WorkerFactory)
     domain = factory.SubFactory(DomainFactory)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """An active project paid hourly, on a guideline of its domain with its certification."""
+
+    class Meta:
+        model = Project
+
+    name = factory.Sequence(lambda n: f"Project {n}")
+    client = "LexModel Inc."
+    domain = factory.SubFactory(DomainFactory)
+    status = Project.Status.ACTIVE
+    manager = factory.SubFactory(UserFactory, roles=[Role.PROJECT_MANAGER])
+    guideline = factory.SubFactory(
+        "tests.exams.factories.GuidelinePageFactory", domain=factory.SelfAttribute("..domain")
+    )
+    required_exam = factory.SubFactory(
+        "tests.exams.factories.ExamFactory", guideline=factory.SelfAttribute("..guideline")
+    )
+    nda_text = "Everything you see here stays here."
+    pay_kind = Project.PayKind.HOURLY
+    rate_amount = Decimal("45.00")
+    currency = "USD"
+
+
+class PaySchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PayScheme
+
+    name = factory.Sequence(lambda n: f"Pay scheme {n}")
+    kind = PayScheme.Kind.SALARIED
+    currency = "CNY"
+
+
+class SchemeVersionFactory(factory.django.DjangoModelFactory):
+    """A scheme's amounts from a month on; a salaried package of 1,800 base and 200 bonus."""
+
+    class Meta:
+        model = SchemeVersion
+
+    scheme = factory.SubFactory(PaySchemeFactory)
+    effective_from = date(2026, 1, 1)
+    base_amount = Decimal("1800.00")
+    attendance_bonus_amount = Decimal("200.00")
+
+
+class PayrollRunFactory(factory.django.DjangoModelFactory):
+    """A draft run for everyone for a month, made by a payroll admin."""
+
+    class Meta:
+        model = PayrollRun
+
+    period_start = date(2026, 3, 1)
+    period_end = factory.LazyAttribute(
+        lambda o: (
+            (o.period_start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        )
+    )
+    created_by = factory.SubFactory(UserFactory, roles=[Role.PAYROLL_ADMIN])
 
 
 def turn_on_mfa(user) -> None:

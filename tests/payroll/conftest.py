@@ -16,7 +16,7 @@ from tests.factories import SiteFactory, TeamFactory, WorkerFactory
 # The projects app's legal project (and what it needs).
 from tests.projects.conftest import certification, guideline, project  # noqa: F401
 from tests.recruitment.conftest import careers_index
-from workforce.core import demo
+from workforce.demo import builder
 from workforce.payroll import services
 from workforce.payroll.models import (
     Allowance,
@@ -236,9 +236,9 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = demo.build()
+        first_summary = builder.build()
         first = _row_counts()
-        second = demo.build()
+        second = builder.build()
         yield {
             "first_summary": first_summary,
             "first": first,

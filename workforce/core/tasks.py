@@ -1,16 +1,8 @@
 from apscheduler.triggers.interval import IntervalTrigger
 from crontask import scheduler
 from django.db import connection
-from django.tasks import task
 
-from . import demo
-from .services import job_running, jobs_recover_stale
-
-
-@task()
-def rebuild_demo_data(job_id: str) -> None:
-    with job_running(job_id) as progress:
-        demo.build(progress=progress)
+from .services import jobs_recover_stale
 
 
 def recover_stale_jobs() -> None:

@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 # (the guideline texts keep each sentence whole on one line, as they read)
-"""Demo data for this app; core.demo.build calls build() after the people are in place.
+"""Demo data for this app; builder.build calls build() after the people are in place.
 
 Idempotent like the rest of the demo: find by natural key (slugs, user and chapter), create
 only what is missing. One progress step per guideline.
@@ -10,15 +10,21 @@ import json
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from training import services
+from training.models import (
+    Acknowledgement,
+    ChapterPage,
+    ChapterProgress,
+    GuidelineIndexPage,
+    GuidelinePage,
+)
 from workforce.people.models import Domain, User, Worker
 
-from . import services
-from .models import Acknowledgement, ChapterPage, ChapterProgress, GuidelineIndexPage, GuidelinePage
+from . import clock
 
 DEMO_EMAIL_DOMAIN = "example.com"
 
@@ -462,7 +468,7 @@ MAJOR_REVISION = {
         'most 2, whatever the arrangement, and takes the error type "pitch".'
     ),
 }
-PROGRESS_STEPS = 3  # one per guideline; core.demo adds it to the job's total
+PROGRESS_STEPS = 3  # one per guideline; the builder adds it to the job's total
 
 FINISHED_READERS_PER_DOMAIN = 3  # verified experts who read and acknowledged everything
 PARTIAL_READERS_PER_DOMAIN = 2
@@ -548,7 +554,7 @@ def _readers(guideline: GuidelinePage, spec, summary) -> None:
     plans += [
         (email, len(chapters) // 2, True, False) for email in experts[FINISHED_READERS_PER_DOMAIN:]
     ]
-    now = timezone.now()
+    now = clock.now()
     for number, (email, read, opened_next, acknowledged) in enumerate(plans):
         user = User.objects.filter(email=email).first()
         if user is None:

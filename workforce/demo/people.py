@@ -1,21 +1,27 @@
-"""The demo data that `make run` loads: idempotent, so running it twice creates nothing twice.
+"""The people part of the demo: domains, sites, about sixty people on every rung, their teams
+and the administrator.
 
 Every record is found by its natural key (slug, name, email, employee number) and created
 only when missing; existing records are left as they are, so a second run also adds no
-history rows. Later issues add their sections here.
+history rows.
 """
 
 import random
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tests.factories import (
+    ExpertiseFactory,
+    SiteFactory,
+    TeamFactory,
+    UserFactory,
+    WorkerFactory,
+)
 from workforce.people.models import (
     Credential,
     Domain,
@@ -23,11 +29,11 @@ from workforce.people.models import (
     Expertise,
     Rung,
     Site,
-    Team,
-    User,
     Worker,
 )
 from workforce.people.roles import Role
+
+from .records import get_or_make
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_EMAIL_DOMAIN = "example.com"
@@ -135,30 +141,9 @@ TEAMS = [
 DEMO_TODAY = date(2026, 11, 1)
 
 
-@dataclass
-class DemoSummary:
-    created: dict[str, int] = field(default_factory=dict)
-    logins: list[tuple[str, str]] = field(default_factory=list)
-
-    def count(self, kind: str, was_created: bool) -> None:
-        self.created[kind] = self.created.get(kind, 0) + int(was_created)
-
-
-class _NoProgress:
-    def set_total(self, total):
-        pass
-
-    def advance(self, message="", steps=1):
-        pass
-
-
-def build(progress=None) -> DemoSummary:
-    """Create whatever demo records are missing, reporting progress step by step."""
-    progress = progress or _NoProgress()
-    summary = DemoSummary()
+def build(*, summary, progress) -> None:
+    """Domains, sites, the roster of people, their teams and the administrator."""
     roster = _roster()
-    sections = _app_sections()
-    progress.set_total(5 + len(roster) + sum(section.PROGRESS_STEPS for section in sections))
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing 60 times takes seconds
     # One transaction per step, not one for the whole build: each step is whole or absent,
     # and the progress written between steps is visible to the page that polls it.
@@ -180,55 +165,31 @@ def build(progress=None) -> DemoSummary:
         _teams(summary, sites, teams)
     progress.advance(_("Teams"))
     with transaction.atomic():
-        superuser, created = User.objects.get_or_create(
-            email=f"admin@{DEMO_EMAIL_DOMAIN}",
-            defaults={
-                "password": password,
-                "is_staff": True,
-                "is_superuser": True,
-                "first_name": "Ada",
-            },
+        superuser, created = get_or_make(
+            UserFactory,
+            lookup={"email": f"admin@{DEMO_EMAIL_DOMAIN}"},
+            password_hash=password,
+            is_staff=True,
+            is_superuser=True,
+            first_name="Ada",
+            last_name="",
         )
         _verify_email(superuser)
     summary.count("users", created)
     progress.advance(_("Administrator"))
-    # Each later app adds its own demo data, in dependency order.
-    for section in sections:
-        section.build(summary=summary, progress=progress)
-    progress.advance(_("Demo data ready"))
-    summary.logins = [(f"admin@{DEMO_EMAIL_DOMAIN}", _("Administrator"))]
+
+
+def logins() -> list[tuple[str, str]]:
+    """The accounts `load_demo` prints: the administrator, then one per role."""
+    accounts = [(f"admin@{DEMO_EMAIL_DOMAIN}", _("Administrator"))]
     for key, role, *_rest in ROLE_ACCOUNTS:
-        summary.logins.append((f"{key}@{DEMO_EMAIL_DOMAIN}", role.label))
-        summary.logins += [
+        accounts.append((f"{key}@{DEMO_EMAIL_DOMAIN}", role.label))
+        accounts += [
             (f"{later}@{DEMO_EMAIL_DOMAIN}", role.label)
             for later, later_role, *_more in LATER_ACCOUNTS
             if later_role == role
         ]
-    return summary
-
-
-def _app_sections():
-    from careers import demo as careers_demo
-    from exams import demo as exams_demo
-    from reports import demo as reports_demo
-    from training import demo as training_demo
-    from workforce.attendance import demo as attendance_demo
-    from workforce.payroll import demo as payroll_demo
-    from workforce.projects import demo as projects_demo
-    from workforce.recruitment import demo as recruitment_demo
-    from workforce.work import demo as work_demo
-
-    return [
-        training_demo,
-        exams_demo,
-        recruitment_demo,
-        projects_demo,
-        attendance_demo,
-        work_demo,
-        payroll_demo,
-        careers_demo,
-        reports_demo,
-    ]
+    return accounts
 
 
 def _domains(summary) -> dict[str, Domain]:
@@ -252,15 +213,14 @@ def _domains(summary) -> dict[str, Domain]:
 def _sites(summary) -> dict[str, Site]:
     sites = {}
     for name, country, region, tz, currency, wage, prefix in SITES:
-        site, created = Site.objects.get_or_create(
-            name=name,
-            defaults={
-                "country": country,
-                "region": region,
-                "time_zone": tz,
-                "currency": currency,
-                "minimum_hourly_wage_amount": wage,
-            },
+        site, created = get_or_make(
+            SiteFactory,
+            lookup={"name": name},
+            country=country,
+            region=region,
+            time_zone=tz,
+            currency=currency,
+            minimum_hourly_wage_amount=wage,
         )
         summary.count("sites", created)
         sites[prefix] = site
@@ -333,21 +293,22 @@ def _ascii(name: str) -> str:
     return name.translate(str.maketrans("ãáâàçéêíóôõúÁÉÍÓÚ", "aaaaceeiooouAEIOU"))
 
 
+PROGRESS_STEPS = 4 + len(_roster())  # domains, sites, one per person, teams, the administrator
+
+
 def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
-    user, created = User.objects.get_or_create(
-        email=spec["email"],
-        defaults={
-            "password": password,
-            "first_name": spec["first"],
-            "last_name": spec["last"],
-            "is_staff": spec["role"] in STAFF_FLAG_ROLES,
-        },
+    # Once made, a user's role follows their career (a promotion changes it), not the roster.
+    user, created = get_or_make(
+        UserFactory,
+        lookup={"email": spec["email"]},
+        password_hash=password,
+        first_name=spec["first"],
+        last_name=spec["last"],
+        is_staff=spec["role"] in STAFF_FLAG_ROLES,
+        roles=[spec["role"]],
     )
     summary.count("users", created)
     _verify_email(user)
-    if created:
-        # Once made, a user's role follows their career (a promotion changes it), not the roster.
-        user.groups.add(Group.objects.get(name=spec["role"]))
     if not spec["rung"]:
         return None
     seed = spec.get("seed", 0.5)
@@ -368,22 +329,21 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
             status = Worker.Status.SUSPENDED
     team_domains = [t[2] for t in TEAMS if t[1] == spec["prefix"]]
     main = team_domains[int(seed * 10) % len(team_domains)]
-    worker, created = Worker.objects.get_or_create(
-        user=user,
-        defaults={
-            "employee_number": f"{spec['prefix']}-{spec['number']:04d}",
-            "site": sites[spec["prefix"]],
-            "rung": rungs[spec["rung"]],
-            "status": status,
-            "employment_type": _employment_type(spec, main),
-            "hired_on": hired_on,
-            "left_on": left_on,
-            "exit_reason": reason,
-        },
+    worker, created = get_or_make(
+        WorkerFactory,
+        lookup={"user": user},
+        employee_number=f"{spec['prefix']}-{spec['number']:04d}",
+        site=sites[spec["prefix"]],
+        rung=rungs[spec["rung"]],
+        status=status,
+        employment_type=_employment_type(spec, main),
+        hired_on=hired_on,
+        left_on=left_on,
+        exit_reason=reason,
     )
     summary.count("workers", created)
     if created:
-        Expertise.objects.create(
+        ExpertiseFactory(
             worker=worker,
             domain=domains[main],
             level=Expertise.Level.SENIOR
@@ -393,7 +353,7 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
         )
         if seed > 0.8:
             other = next(d for d in domains if d != main)
-            Expertise.objects.create(
+            ExpertiseFactory(
                 worker=worker, domain=domains[other], level=Expertise.Level.PRACTITIONER
             )
     return worker
@@ -418,8 +378,8 @@ def _employment_type(spec, main_domain: str) -> str:
 
 def _teams(summary, sites, leads: dict[str, Worker]) -> None:
     for name, prefix, domain_slug in TEAMS:
-        team, created = Team.objects.get_or_create(
-            name=name, defaults={"site": sites[prefix], "lead": leads.get(name)}
+        team, created = get_or_make(
+            TeamFactory, lookup={"name": name}, site=sites[prefix], lead=leads.get(name)
         )
         summary.count("teams", created)
         if created:

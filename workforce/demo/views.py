@@ -5,16 +5,21 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import queries
-from .models import Job
-from .services import job_start
+from workforce.core.models import Job
+from workforce.core.services import job_start
+
 from .tasks import rebuild_demo_data
+
+
+def can_rebuild_demo(user) -> bool:
+    """Only a superuser rebuilds the demo; the home page asks the same (user.is_superuser)."""
+    return user.is_authenticated and user.is_superuser
 
 
 @login_required
 @require_POST
-def demo_rebuild(request):
-    if not queries.can_rebuild_demo(request.user):
+def rebuild(request):
+    if not can_rebuild_demo(request.user):
         raise PermissionDenied
     job = job_start(kind=Job.Kind.DEMO_REBUILD, started_by=request.user, task=rebuild_demo_data)
     messages.info(request, _("The demo data is being rebuilt in the background."))

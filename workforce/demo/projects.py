@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 # (the projects' terms keep each sentence whole on one line, as they read)
-"""Demo data for projects; core.demo.build calls build() after recruitment.
+"""Demo data for projects; builder.build calls build() after recruitment.
 
 Three active projects, one per domain, run by the demo project manager; the medical one shows
 graphic trauma imaging, so it has exposure limits and a wellbeing notice. The legal project's
@@ -34,15 +34,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams import services as exam_services
-from exams.demo import BANKS, _answer, _share
 from exams.models import Attempt, AttemptItem, Certificate, Exam, Question
+from tests.factories import ProjectFactory
 from training import queries as training_queries
 from training import services as training_services
 from training.models import Acknowledgement, ChapterProgress, GuidelinePage
 from workforce.people.models import Domain, Expertise, Rung, User, Worker
-
-from . import queries, services
-from .models import (
+from workforce.projects import queries, services
+from workforce.projects.models import (
     Assignment,
     DailyTarget,
     HeadcountNeed,
@@ -52,6 +51,9 @@ from .models import (
     Seniority,
     ToolToken,
 )
+
+from . import clock
+from .exams import BANKS, _answer, _share
 
 PM_EMAIL = "pm@example.com"
 HR_EMAIL = "hr@example.com"
@@ -201,7 +203,7 @@ def build(*, summary, progress) -> None:
         email: User.objects.filter(email=email).first()
         for email in [PM_EMAIL, HR_EMAIL, TRAINER_EMAIL]
     }
-    context = {"now": timezone.now(), "summary": summary, **people}
+    context = {"now": clock.now(), "summary": summary, **people}
     for spec in PROJECTS:
         guideline = GuidelinePage.objects.filter(domain__slug=spec["domain"]).order_by("pk").first()
         exam = (
@@ -238,7 +240,7 @@ def _project(spec: dict, guideline: GuidelinePage, exam: Exam, context: dict) ->
             for key, value in spec.items()
             if key not in {"domain", "targets", "annotators_needed", "nda_revised_days_ago"}
         }
-        project = Project(
+        project = ProjectFactory.build(
             **fields,
             domain=Domain.objects.get(slug=spec["domain"]),
             status=Project.Status.ACTIVE,
@@ -344,24 +346,26 @@ def _onboard(project: Project, worker: Worker, steps, started_at: datetime, cont
     Onboarding.objects.filter(pk=onboarding.pk).update(started_at=started_at)
     summary.count("onboardings", True)
     ip_address = f"198.51.100.{10 + worker.pk % 240}"  # documentation range
-    clock = _Clock(started_at)
+    timeline = _Clock(started_at)
     if "old_study" in steps:
-        _study_old_version(user, project.guideline, clock, ip_address, summary)
+        _study_old_version(user, project.guideline, timeline, ip_address, summary)
     if "nda" in steps or "old_nda" in steps:
-        _nda(onboarding, steps, clock, ip_address, context)
+        _nda(onboarding, steps, timeline, ip_address, context)
     if "study" in steps:
-        _study(user, project.guideline, clock, ip_address, summary)
+        _study(user, project.guideline, timeline, ip_address, summary)
     if "exam" in steps:
-        _sit_exam(user, project.required_exam, clock, context)
+        _sit_exam(user, project.required_exam, timeline, context)
     if "tools" in steps:
         services.tool_access_grant(onboarding=onboarding, by=manager)
-        Onboarding.objects.filter(pk=onboarding.pk).update(tool_access_granted_at=clock.next(18))
+        Onboarding.objects.filter(pk=onboarding.pk).update(tool_access_granted_at=timeline.next(18))
     if "rate" in steps:
         services.rate_confirm(onboarding=onboarding, user=user, rate_label=project.rate_label)
-        Onboarding.objects.filter(pk=onboarding.pk).update(rate_confirmed_at=clock.next(2))
+        Onboarding.objects.filter(pk=onboarding.pk).update(rate_confirmed_at=timeline.next(2))
     if "wellbeing" in steps and project.has_harmful_content:
         services.wellbeing_acknowledge(onboarding=onboarding, user=user)
-        Onboarding.objects.filter(pk=onboarding.pk).update(wellbeing_acknowledged_at=clock.next(1))
+        Onboarding.objects.filter(pk=onboarding.pk).update(
+            wellbeing_acknowledged_at=timeline.next(1)
+        )
 
 
 class _Clock:
@@ -375,13 +379,13 @@ class _Clock:
         return self.at
 
 
-def _nda(onboarding: Onboarding, steps, clock: _Clock, ip_address: str, context: dict) -> None:
+def _nda(onboarding: Onboarding, steps, timeline: _Clock, ip_address: str, context: dict) -> None:
     project = onboarding.project
     revised_at = None
     if project.nda_version > 1:
         spec = next(spec for spec in PROJECTS if spec["name"] == project.name)
         revised_at = context["now"] - timedelta(days=spec.get("nda_revised_days_ago", 0))
-    accepted_at = clock.next(1)
+    accepted_at = timeline.next(1)
     if "old_nda" in steps or (revised_at and accepted_at < revised_at):
         # Accepted before the terms changed: the service only takes the current version, so the
         # earlier acceptance is recorded as it stood then.
@@ -393,7 +397,7 @@ def _nda(onboarding: Onboarding, steps, clock: _Clock, ip_address: str, context:
         context["summary"].count("NDA acknowledgements", created)
         if revised_at:
             accepted_at = max(
-                revised_at + timedelta(days=2, hours=onboarding.worker.pk % 48), clock.at
+                revised_at + timedelta(days=2, hours=onboarding.worker.pk % 48), timeline.at
             )
     if "nda" in steps:
         ack = services.nda_acknowledge(
@@ -406,14 +410,14 @@ def _nda(onboarding: Onboarding, steps, clock: _Clock, ip_address: str, context:
         context["summary"].count("NDA acknowledgements", True)
 
 
-def _study(user, guideline: GuidelinePage, clock: _Clock, ip_address: str, summary) -> None:
+def _study(user, guideline: GuidelinePage, timeline: _Clock, ip_address: str, summary) -> None:
     """Read every unread chapter, a few hours apart, and acknowledge the current version."""
     for chapter in guideline.live_chapters():
         progress = ChapterProgress.objects.filter(user=user, chapter=chapter).first()
         if progress and progress.read_at:
             continue
         training_services.chapter_mark_read(user=user, chapter=chapter)
-        opened_at = clock.next(5)
+        opened_at = timeline.next(5)
         ChapterProgress.objects.filter(user=user, chapter=chapter).update(
             opened_at=progress.opened_at if progress else opened_at,
             read_at=opened_at + timedelta(minutes=chapter.reading_minutes + 5),
@@ -422,12 +426,12 @@ def _study(user, guideline: GuidelinePage, clock: _Clock, ip_address: str, summa
     ack = training_services.guideline_acknowledge(
         user=user, guideline=guideline, ip_address=ip_address
     )
-    Acknowledgement.objects.filter(pk=ack.pk).update(acknowledged_at=clock.next(2))
+    Acknowledgement.objects.filter(pk=ack.pk).update(acknowledged_at=timeline.next(2))
     summary.count("acknowledgements", True)
 
 
 def _study_old_version(
-    user, guideline: GuidelinePage, clock: _Clock, ip_address: str, summary
+    user, guideline: GuidelinePage, timeline: _Clock, ip_address: str, summary
 ) -> None:
     """A worker whose certificate is on an older major version read and acknowledged that
     version back then. The service only acknowledges the current version, so the older
@@ -440,7 +444,7 @@ def _study_old_version(
     ):
         return
     for chapter in guideline.live_chapters():
-        opened_at = clock.next(5)
+        opened_at = timeline.next(5)
         _progress, created = ChapterProgress.objects.get_or_create(
             user=user,
             chapter=chapter,
@@ -455,7 +459,7 @@ def _study_old_version(
         guideline=guideline,
         major_version=major,
         minor_version=0,
-        defaults={"acknowledged_at": clock.next(2), "ip_address": ip_address},
+        defaults={"acknowledged_at": timeline.next(2), "ip_address": ip_address},
     )
     summary.count("acknowledgements", created)
 
@@ -475,7 +479,7 @@ def _seeded(seed: str):
         random.setstate(state)
 
 
-def _sit_exam(user, exam: Exam, clock: _Clock, context: dict) -> None:
+def _sit_exam(user, exam: Exam, timeline: _Clock, context: dict) -> None:
     """Sit the certification exam as on the site and pass it: start, answer, submit; the demo
     trainer grades free text. Passing issues the certificate. Then date it all back, after any
     earlier failed attempt and its cool-down."""
@@ -521,13 +525,13 @@ def _sit_exam(user, exam: Exam, clock: _Clock, context: dict) -> None:
         .order_by("-submitted_at")
         .first()
     )
-    started_at = clock.next(20)
+    started_at = timeline.next(20)
     if earlier:
         cool_down = timedelta(hours=exam.retake_cooldown_hours + 2)
         started_at = max(started_at, earlier.submitted_at + cool_down)
-        clock.at = started_at
-    submitted_at = clock.next(rng.randint(12, exam.time_limit_minutes - 2) / 60)
-    graded_at = clock.next(4)
+        timeline.at = started_at
+    submitted_at = timeline.next(rng.randint(12, exam.time_limit_minutes - 2) / 60)
+    graded_at = timeline.next(4)
     Attempt.objects.filter(pk=attempt.pk).update(
         started_at=started_at,
         deadline_at=started_at + timedelta(minutes=exam.time_limit_minutes),
@@ -618,7 +622,7 @@ def _assign(project: Project, worker: Worker, role: str, starts_on, summary) -> 
         project=project,
         worker=worker,
         role=role,
-        starts_on=min(starts_on, timezone.localdate()),
+        starts_on=min(starts_on, clock.today()),
         ends_on=None,
         by=project.manager,
     )

@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 # (the sample texts keep each sentence whole on one line, as they read)
-"""Demo data for work; core.demo.build calls build() after attendance.
+"""Demo data for work; builder.build calls build() after attendance.
 
 Each demo project's annotators label in Label Studio, and the project manager imports the
 tool's JSON export through the real importer (imports.work_import_run), as anyone would from
@@ -59,15 +59,22 @@ import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from workforce.people.models import User, Worker
 from workforce.projects.models import Assignment, Project
+from workforce.work import imports, queries, services
+from workforce.work.models import (
+    ErrorType,
+    QualityReview,
+    ScoreFormula,
+    Source,
+    ToolAccount,
+    WorkImport,
+)
 
-from . import imports, queries, services
-from .models import ErrorType, QualityReview, ScoreFormula, Source, ToolAccount, WorkImport
+from . import clock
 
 PM_EMAIL = "pm@example.com"
 SAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "samples"
@@ -274,7 +281,7 @@ def build(*, summary, progress) -> None:
             if sample.project in projects:
                 _setup(sample, projects[sample.project], pm, summary)
     progress.advance(_("Work: score formula, error types and Label Studio users"))
-    today = timezone.localdate()
+    today = clock.today()
     for sample in SAMPLES:
         project = projects.get(sample.project)
         if project is None:
@@ -504,7 +511,7 @@ def _review(context: dict, worker: Worker, day: date, review_pass: str, verdict,
         by=context["inspector"],
     )
     moment = datetime.combine(day, time(16, 30), tzinfo=context["zone"]).astimezone(UTC)
-    QualityReview.objects.filter(pk=review.pk).update(created_at=min(moment, timezone.now()))
+    QualityReview.objects.filter(pk=review.pk).update(created_at=min(moment, clock.now()))
 
 
 # --- the sample exports -----------------------------------------------------------------------

@@ -2,8 +2,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from reports import demo as reports_demo
-from workforce.core import demo
+from workforce.demo import builder, people
+from workforce.demo import reports as reports_demo
 from workforce.payroll.models import BankAccount
 from workforce.people.models import Domain, Rung, Site, Team, User, Worker
 from workforce.people.roles import Role
@@ -16,15 +16,15 @@ def _row_counts():
 
 
 def test_loading_the_demo_twice_creates_nothing_the_second_time():
-    demo.build()
+    builder.build()
     first = _row_counts()
-    summary = demo.build()
+    summary = builder.build()
     assert _row_counts() == first
     assert all(n == 0 for n in summary.created.values())
 
 
 def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_rung():
-    demo.build()
+    builder.build()
     assert set(Domain.objects.values_list("slug", flat=True)) == {"law", "medicine", "music"}
     sites = {s.name: s for s in Site.objects.all()}
     assert (sites["Shanghai"].currency, sites["Shanghai"].time_zone) == ("CNY", "Asia/Shanghai")
@@ -40,7 +40,7 @@ def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_r
 
 
 def test_there_is_one_demo_account_per_role():
-    demo.build()
+    builder.build()
     for role in Role:
         assert User.objects.filter(groups__name=role, email__endswith="@example.com").exists(), role
 
@@ -48,15 +48,15 @@ def test_there_is_one_demo_account_per_role():
 def test_load_demo_prints_the_logins(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert "hr@example.com" in out and demo.DEMO_PASSWORD in out
+    assert "hr@example.com" in out and people.DEMO_PASSWORD in out
 
 
 def test_rebuilding_recreates_a_deleted_demo_record():
-    demo.build()
+    builder.build()
     # Teams cannot go any more (approved payroll runs keep the teams they paid); bank accounts can.
     account = BankAccount.objects.order_by("pk").first()
     worker_id = account.worker_id
     account.delete()
-    summary = demo.build()
+    summary = builder.build()
     assert summary.created["bank accounts"] == 1
     assert BankAccount.objects.filter(worker_id=worker_id).exists()

@@ -5,11 +5,11 @@ import pytest
 from django.utils import timezone
 
 from exams import bank as question_bank
-from exams import demo as exams_demo
 from exams.models import Attempt, AttemptItem, Certificate, Exam, ExamSection, Question
 from tests.exams.factories import ChapterPageFactory, GuidelinePageFactory
 from training.models import GuidelinePage
-from workforce.core import demo
+from workforce.demo import builder
+from workforce.demo import exams as exams_demo
 from workforce.people.models import Domain
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def demo_world(monkeypatch):
     certificates await recertification."""
     with monkeypatch.context() as patched:
         patched.setattr(exams_demo, "build", lambda **kwargs: None)
-        demo.build()
+        builder.build()
     for slug in ["law", "medicine", "music"]:
         if not GuidelinePage.objects.filter(domain__slug=slug).exists():
             guideline = GuidelinePageFactory(
@@ -60,10 +60,10 @@ def demo_world(monkeypatch):
 
 
 def test_building_the_demo_twice_creates_nothing_the_second_time(demo_world):
-    demo.build()
+    builder.build()
     first = _counts()
     assert first["Question"] >= 60 and first["Certificate"] > 0
-    summary = demo.build()
+    summary = builder.build()
     assert _counts() == first
     for kind in ["questions", "exams", "exam sections", "attempts", "certificates"]:
         assert summary.created.get(kind, 0) == 0, kind
@@ -71,7 +71,7 @@ def test_building_the_demo_twice_creates_nothing_the_second_time(demo_world):
 
 def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(demo_world):
     progress = Progress()
-    exams_demo.build(summary=demo.DemoSummary(), progress=progress)
+    exams_demo.build(summary=builder.DemoSummary(), progress=progress)
     assert len(progress.messages) == 3
     for slug in ["law", "medicine", "music"]:
         guideline = GuidelinePage.objects.filter(domain__slug=slug).first()
@@ -92,7 +92,7 @@ def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(d
 
 
 def test_demo_certificates_are_valid_expired_or_awaiting_recertification(demo_world):
-    demo.build()
+    builder.build()
     today = timezone.localdate()
     states = {c.state_on(today) for c in Certificate.objects.all()}
     assert {"valid", "expired"} <= states
@@ -113,7 +113,7 @@ def test_demo_certificates_are_valid_expired_or_awaiting_recertification(demo_wo
 def test_the_demo_attempts_give_the_item_analysis_something_to_flag(demo_world):
     from exams import analysis
 
-    demo.build()
+    builder.build()
     figures = analysis.exam_figures(exam=Exam.objects.get(title="Legal annotation certification"))
     assert figures.attempts >= 8 and 0 < figures.pass_rate < 1
     assert figures.flagged >= 1
@@ -121,5 +121,5 @@ def test_the_demo_attempts_give_the_item_analysis_something_to_flag(demo_world):
 
 def test_without_guidelines_the_exams_demo_skips_quietly():
     progress = Progress()
-    exams_demo.build(summary=demo.DemoSummary(), progress=progress)
+    exams_demo.build(summary=builder.DemoSummary(), progress=progress)
     assert len(progress.messages) == 3 and not Question.objects.exists()

@@ -8,7 +8,7 @@ from training.models import (
     GuidelinePage,
     GuidelineVersion,
 )
-from workforce.core import demo
+from workforce.demo import builder
 from workforce.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,9 @@ def _counts():
 
 
 def test_the_demo_builds_three_published_guidelines_once():
-    demo.build()
+    builder.build()
     first = _counts()
-    summary = demo.build()
+    summary = builder.build()
     assert _counts() == first
     assert summary.created["guidelines"] == 0 and summary.created["reading progress"] == 0
     # Music has had a major revision since 1.0, so it has two versions.
@@ -48,7 +48,7 @@ def test_the_demo_builds_three_published_guidelines_once():
 
 
 def test_the_demo_music_guideline_shows_what_changed_in_version_2():
-    demo.build()
+    builder.build()
     music = GuidelinePage.objects.get(domain__slug="music")
     annotator = User.objects.get(email="annotator@example.com")
     changes = queries.changes_for(annotator, music, since="1")
@@ -57,7 +57,7 @@ def test_the_demo_music_guideline_shows_what_changed_in_version_2():
 
 
 def test_the_demo_annotator_can_resume_medicine_and_has_not_started_law():
-    demo.build()
+    builder.build()
     annotator = User.objects.get(email="annotator@example.com")
     medicine = GuidelinePage.objects.get(domain__slug="medicine")
     progress = queries.guideline_progress(annotator, medicine)

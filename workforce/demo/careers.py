@@ -1,4 +1,4 @@
-"""Demo data for careers; core.demo.build calls build() after payroll.
+"""Demo data for careers; builder.build calls build() after payroll.
 
 What HR, the team leads and the workers find on the careers pages:
 
@@ -59,20 +59,24 @@ import pandas as pd
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams.demo import QUALITY_INSPECTION_EXAM, TRAINER_EXAM
+from careers import services
+from careers.models import (
+    CareerStep,
+    Criterion,
+    DefaultScheme,
+    DisciplinaryCase,
+    Evaluation,
+    PromotionCase,
+)
 from exams.models import Certificate, Exam
 from training import queries as training_queries
-from workforce.attendance import demo as attendance_demo
 from workforce.attendance.days import attendance_days
 from workforce.attendance.models import AttendanceRecord, DayStatus
-from workforce.core.demo import DEMO_EMAIL_DOMAIN
 from workforce.payroll import services as payroll_services
 from workforce.payroll.models import PayLine, PayrollRun, PayScheme, first_of_month
 from workforce.people.models import EmploymentType, Rung, Site, User, Worker
-from workforce.projects import demo as projects_demo
 from workforce.projects import queries as project_queries
 from workforce.projects import services as project_services
 from workforce.projects.models import (
@@ -84,19 +88,15 @@ from workforce.projects.models import (
     Seniority,
     ToolToken,
 )
-from workforce.work import demo as work_demo
 from workforce.work import services as work_services
 from workforce.work.models import Source, WorkRecord
 
-from . import services
-from .models import (
-    CareerStep,
-    Criterion,
-    DefaultScheme,
-    DisciplinaryCase,
-    Evaluation,
-    PromotionCase,
-)
+from . import attendance as attendance_demo
+from . import clock
+from . import projects as projects_demo
+from . import work as work_demo
+from .exams import QUALITY_INSPECTION_EXAM, TRAINER_EXAM
+from .people import DEMO_EMAIL_DOMAIN
 
 PROGRESS_STEPS = 7
 
@@ -199,7 +199,7 @@ def build(*, summary, progress) -> None:
         for _step in range(PROGRESS_STEPS):
             progress.advance(_("Careers: no demo workers or staff, skipped"))
         return
-    today = timezone.localdate()
+    today = clock.today()
     context = {"summary": summary, "today": today, "paid": False, **people}
     evaluations = Evaluation.objects.count()
     with transaction.atomic():
@@ -424,7 +424,7 @@ def _onboard(plan: Worked, worker: Worker, project: Project, context: dict) -> O
     back from `started_days_ago` days ago. A new onboarding takes the projects demo's "ready"
     story; an existing one keeps what it has and is moved back to the same start, with the
     terms accepted then (an earlier version of them where the terms changed since)."""
-    now = timezone.now()
+    now = clock.now()
     started_at = now - timedelta(days=plan.started_days_ago)
     demo_context = {
         "summary": context["summary"],
@@ -454,24 +454,26 @@ def _onboard(plan: Worked, worker: Worker, project: Project, context: dict) -> O
             else:
                 NdaAcknowledgement.objects.filter(pk=first.pk).update(acknowledged_at=accepted_at)
     onboarding.refresh_from_db()
-    clock = projects_demo._Clock(started_at + timedelta(hours=2))
+    timeline = projects_demo._Clock(started_at + timedelta(hours=2))
     user, manager = worker.user, project.manager
     if not training_queries.is_ready_for_exam(user, project.guideline):
-        projects_demo._study(user, project.guideline, clock, "198.51.100.7", context["summary"])
+        projects_demo._study(user, project.guideline, timeline, "198.51.100.7", context["summary"])
     held = Certificate.objects.filter(user=user, guideline=project.guideline)
     if not any(c.state_on(context["today"]) == Certificate.State.VALID for c in held):
-        projects_demo._sit_exam(user, project.required_exam, clock, demo_context)
+        projects_demo._sit_exam(user, project.required_exam, timeline, demo_context)
     if onboarding.tool_access_granted_at is None:
         project_services.tool_access_grant(onboarding=onboarding, by=manager)
-        Onboarding.objects.filter(pk=onboarding.pk).update(tool_access_granted_at=clock.next(18))
+        Onboarding.objects.filter(pk=onboarding.pk).update(tool_access_granted_at=timeline.next(18))
     if onboarding.rate_confirmed_at is None:
         project_services.rate_confirm(
             onboarding=onboarding, user=user, rate_label=project.rate_label
         )
-        Onboarding.objects.filter(pk=onboarding.pk).update(rate_confirmed_at=clock.next(2))
+        Onboarding.objects.filter(pk=onboarding.pk).update(rate_confirmed_at=timeline.next(2))
     if project.has_harmful_content and onboarding.wellbeing_acknowledged_at is None:
         project_services.wellbeing_acknowledge(onboarding=onboarding, user=user)
-        Onboarding.objects.filter(pk=onboarding.pk).update(wellbeing_acknowledged_at=clock.next(1))
+        Onboarding.objects.filter(pk=onboarding.pk).update(
+            wellbeing_acknowledged_at=timeline.next(1)
+        )
     onboarding.refresh_from_db()
     return onboarding
 
@@ -733,7 +735,7 @@ def _cases(context: dict) -> None:
 
 
 def _roles_follow_rungs() -> None:
-    """A worker the demo moved keeps the role of their new rung only. The core demo gives every
+    """A worker the demo moved keeps the role of their new rung only. The people part gives every
     roster account its planned role again on each build, so it is taken away again here."""
     moved = CareerStep.objects.filter(
         kind__in=[CareerStep.Kind.PROMOTION, CareerStep.Kind.DEMOTION], case__isnull=False
@@ -751,7 +753,7 @@ def _back(today: date, days_ago: int, moment: time, worker: Worker) -> datetime:
     local = datetime.combine(
         today - timedelta(days=days_ago), moment, tzinfo=ZoneInfo(worker.site.time_zone)
     )
-    return min(local.astimezone(UTC), timezone.now())
+    return min(local.astimezone(UTC), clock.now())
 
 
 # --- the waiting payroll run -------------------------------------------------------------------

@@ -16,10 +16,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests.recruitment.conftest import careers_index
-from workforce.core import demo
+from workforce.demo import builder
+from workforce.demo import work as work_demo
 from workforce.people.models import Team, Worker
 from workforce.projects.models import Assignment, Project
-from workforce.work import demo as work_demo
 from workforce.work import metrics, queries
 from workforce.work.models import (
     Annotation,
@@ -58,9 +58,9 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = demo.build()
+        first_summary = builder.build()
         first = _row_counts()
-        second = demo.build()
+        second = builder.build()
         yield {
             "files": sorted(path.name for path in private.rglob("*.json")),
             "first_summary": first_summary,

@@ -1,4 +1,4 @@
-"""Demo data for payroll; core.demo.build calls build() after work.
+"""Demo data for payroll; builder.build calls build() after work.
 
 What a payroll admin (payroll@example.com) would have set up and run by now:
 
@@ -43,15 +43,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Min, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workforce.core.demo import DEMO_EMAIL_DOMAIN
-from workforce.people.models import Domain, EmploymentType, Rung, User, Worker
-from workforce.projects.models import Assignment, Project
-
-from . import services
-from .models import (
+from tests.factories import PaySchemeFactory, SchemeVersionFactory
+from workforce.payroll import services
+from workforce.payroll.models import (
     Allowance,
     BankAccount,
     Component,
@@ -67,7 +63,13 @@ from .models import (
     SchemeVersion,
     first_of_month,
 )
-from .money import divide, from_minor
+from workforce.payroll.money import divide, from_minor
+from workforce.people.models import Domain, EmploymentType, Rung, User, Worker
+from workforce.projects.models import Assignment, Project
+
+from . import clock
+from .people import DEMO_EMAIL_DOMAIN
+from .records import get_or_make
 
 PAYROLL_EMAIL = f"payroll@{DEMO_EMAIL_DOMAIN}"
 AUDIT_EMAIL = f"audit@{DEMO_EMAIL_DOMAIN}"
@@ -304,9 +306,9 @@ def build(*, summary, progress) -> None:
         return
     # A month is paid once it is over: the run waiting for review is last month's, and the
     # one approved and paid is the month before's, whatever day of the month the demo is built.
-    open_month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
+    open_month = first_of_month(first_of_month(clock.today()) - timedelta(days=1))
     paid_month = first_of_month(open_month - timedelta(days=1))
-    month_end = first_of_month(timezone.localdate()) - timedelta(days=1)
+    month_end = first_of_month(clock.today()) - timedelta(days=1)
     with transaction.atomic():
         schemes = _schemes(payroll, open_month, summary)
         _assignments(schemes, summary)
@@ -344,13 +346,12 @@ def _schemes(payroll: User, open_month: date, summary) -> dict[str, PayScheme]:
     projects = {p.name: p for p in Project.objects.all()}
     schemes = {}
     for spec in SCHEMES:
-        scheme, created = PayScheme.objects.get_or_create(
-            name=spec.name,
-            defaults={
-                "kind": spec.kind,
-                "currency": spec.currency,
-                "description": spec.description,
-            },
+        scheme, created = get_or_make(
+            PaySchemeFactory,
+            lookup={"name": spec.name},
+            kind=spec.kind,
+            currency=spec.currency,
+            description=spec.description,
         )
         summary.count("pay schemes", created)
         schemes[spec.name] = scheme
@@ -366,7 +367,7 @@ def _schemes(payroll: User, open_month: date, summary) -> dict[str, PayScheme]:
 
 
 def _version(scheme, month, spec: Version, payroll, domains, projects, summary) -> None:
-    version = SchemeVersion(
+    version = SchemeVersionFactory.build(
         scheme=scheme,
         effective_from=month,
         base_amount=Decimal(spec.base),

@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 # (the openings' texts keep each sentence whole on one line, as they read)
-"""Demo data for recruitment; core.demo.build calls build() after the people, guidelines and exams.
+"""Demo data for recruitment; builder.build calls build() after the people, guidelines and exams.
 
 Six openings under the careers page, open and closed, in law, medicine and music, and about 80
 candidates whose applications stand at every stage of the board. Every application goes
@@ -20,20 +20,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams import services as exam_services
-from exams.demo import BANKS, _answer, _share
 from exams.models import Attempt, AttemptItem, Exam, ExamAssignment, Question
-from workforce.core.demo import DEMO_PASSWORD
+from tests.factories import UserFactory
 from workforce.people.models import Credential, Domain, Rung, Site, Team, User
 from workforce.people.roles import Role
-
-from . import services
-from .models import (
+from workforce.recruitment import services
+from workforce.recruitment.models import (
     Application,
     Candidate,
     CareersIndexPage,
@@ -47,6 +43,11 @@ from .models import (
     Stage,
     StageChange,
 )
+
+from . import clock
+from .exams import BANKS, _answer, _share
+from .people import DEMO_PASSWORD
+from .records import get_or_make
 
 HR_EMAIL = "hr@example.com"
 SUPERVISOR_EMAIL = "supervisor@example.com"
@@ -541,7 +542,7 @@ FAMILY_NAMES = {
         "Lewis",
     ],
 }
-# The demo account people log in with to try the candidate's side (made by core.demo).
+# The demo account people log in with to try the candidate's side (made by people.py).
 DEMO_CANDIDATE = {
     "first_name": "Carla",
     "last_name": "Mendes",
@@ -688,8 +689,7 @@ def build(*, summary, progress) -> None:
         context = {
             "staff": staff,
             "password": _Password(),
-            "now": timezone.now(),
-            "candidate_group": Group.objects.get(name=Role.CANDIDATE),
+            "now": clock.now(),
             "annotator": Rung.objects.get(code=Rung.Code.ANNOTATOR),
             "summary": summary,
         }
@@ -731,7 +731,7 @@ def _opening(index: CareersIndexPage, spec: dict, summary) -> OpeningPage:
             opening.screening_exam = screening_exam
             opening.save_revision().publish()
         return opening
-    today = timezone.localdate()
+    today = clock.today()
     pay_from, pay_to = spec["pay"]
     credentials = Credential.objects.filter(
         domain__slug=spec["domain"], name__in=spec["credentials"]
@@ -762,7 +762,7 @@ def _opening(index: CareersIndexPage, spec: dict, summary) -> OpeningPage:
     index.add_child(instance=opening)
     opening.credentials.add(*credentials)
     opening.save_revision().publish()
-    published = timezone.now() - timedelta(
+    published = clock.now() - timedelta(
         days=CLOSED_SINCE_DAYS if spec["closed"] else OPEN_SINCE_DAYS
     )
     OpeningPage.objects.filter(pk=opening.pk).update(first_published_at=published)
@@ -905,21 +905,19 @@ def _timeline(
 
 def _account(person: dict, context: dict) -> User:
     """The candidate's login: applying on the site needs one, and so does the screening exam."""
-    user, created = User.objects.get_or_create(
-        email=person["email"],
-        defaults={
-            "password": str(context["password"]),
-            "first_name": person["first_name"],
-            "last_name": person["last_name"],
-            "preferred_language": person["preferred_language"],
-        },
+    user, created = get_or_make(
+        UserFactory,
+        lookup={"email": person["email"]},
+        password_hash=str(context["password"]),
+        first_name=person["first_name"],
+        last_name=person["last_name"],
+        preferred_language=person["preferred_language"],
+        roles=[Role.CANDIDATE],
     )
     context["summary"].count("users", created)
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
-    if created:
-        user.groups.add(context["candidate_group"])
     return user
 
 
@@ -1192,7 +1190,7 @@ class _Story:
     def _offer(self, at: datetime, *, accepting: bool) -> None:
         pay, team_name, pay_summary = self.spec["offer"]
         site = Site.objects.get(name=self.spec["site"])
-        today = timezone.localdate()
+        today = clock.today()
         respond_by = (at + timedelta(days=10)).date()
         start_on = respond_by + timedelta(days=14)
         if accepting:  # the offer is accepted later in the story: still open when it is

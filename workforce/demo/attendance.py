@@ -1,4 +1,4 @@
-"""Demo data for attendance; core.demo.build calls build() after projects.
+"""Demo data for attendance; builder.build calls build() after projects.
 
 Every demo team works office hours at its site (Shanghai 09:00-18:00, Lisbon 09:00-17:30,
 New York 09:00-17:00, Monday to Friday), and every salaried member has about two months of
@@ -14,7 +14,7 @@ unpaid leave, a refusal with its reason, and two requests waiting for the Shangh
 team's supervisor (supervisor@example.com). A team led by a project manager (who is no
 supervisor) has its requests decided by HR.
 
-Hourly contractors (New York's teams and some Lisbon musicians, see core.demo) keep
+Hourly contractors (New York's teams and some Lisbon musicians, see people.py) keep
 timesheets instead of checking in: each has a worker schedule with no working day, which
 wins over the team's, so their month shows rest days with the hours they logged, never
 absences. They log hours only on projects paid by the hour, on the days an assignment
@@ -36,18 +36,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workforce.core.demo import DEMO_EMAIL_DOMAIN, ROLE_ACCOUNTS, SITES, TEAMS
-from workforce.people.models import EmploymentType, Site, Team, User, Worker
-from workforce.projects import queries as project_queries
-from workforce.projects import services as project_services
-from workforce.projects.models import Assignment, Onboarding, Project
-
-from . import queries, services
-from .days import attendance_days, site_calendar
-from .models import (
+from workforce.attendance import queries, services
+from workforce.attendance.days import attendance_days, site_calendar
+from workforce.attendance.models import (
     AttendanceRecord,
     CompanyDayOff,
     DayStatus,
@@ -58,6 +51,13 @@ from .models import (
     TimesheetEntry,
     TimesheetWeek,
 )
+from workforce.people.models import EmploymentType, Site, Team, User, Worker
+from workforce.projects import queries as project_queries
+from workforce.projects import services as project_services
+from workforce.projects.models import Assignment, Onboarding, Project
+
+from . import clock
+from .people import DEMO_EMAIL_DOMAIN, ROLE_ACCOUNTS, SITES, TEAMS
 
 HR_EMAIL = f"hr@{DEMO_EMAIL_DOMAIN}"
 ROLE_EMAILS = {f"{key}@{DEMO_EMAIL_DOMAIN}" for key, *_rest in ROLE_ACCOUNTS}
@@ -166,7 +166,7 @@ def local_datetime(day: date, minute_of_day: int, tz) -> datetime:
 
 def build(*, summary, progress) -> None:
     """Schedules, a company day off, leave, two months of check-ins and contractors' weeks."""
-    today = timezone.localdate()
+    today = clock.today()
     start = min(EARLIEST_START, today - timedelta(days=DAYS_BACK))
     hr = User.objects.filter(email=HR_EMAIL).first()
     teams = list(Team.objects.filter(name__in=TEAM_NAMES).select_related("site"))
@@ -291,7 +291,7 @@ def _leave(context: dict) -> None:
         request = _pending(worker, leave_type, today, weeks_ahead, days, note)
         if request is not None:
             LeaveRequest.objects.filter(pk=request.pk).update(
-                requested_at=timezone.now() - timedelta(days=1, hours=3)
+                requested_at=clock.now() - timedelta(days=1, hours=3)
             )
 
 
@@ -334,7 +334,7 @@ def _pending(worker, leave_type, today: date, weeks: int, days: int, note: str):
 def _at(day: date, moment: time, worker: Worker) -> datetime:
     """A local time at the worker's site, as an aware UTC datetime, never in the future."""
     local = datetime.combine(day, moment, tzinfo=ZoneInfo(worker.site.time_zone))
-    return min(local.astimezone(UTC), timezone.now())
+    return min(local.astimezone(UTC), clock.now())
 
 
 # --- check-ins ----------------------------------------------------------------------------

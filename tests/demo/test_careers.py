@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from django.utils import timezone
 
-from careers import demo as careers_demo
 from careers import queries, services
 from careers.models import (
     CareerStep,
@@ -24,6 +23,7 @@ from careers.models import (
     PromotionCase,
 )
 from exams.models import Exam
+from workforce.demo import careers as careers_demo
 from workforce.payroll.models import (
     Component,
     PayLine,

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the question bank's sentences stay whole, one per line)
-"""Demo data for this app; core.demo.build calls build() after the people are in place.
+"""Demo data for this app; builder.build calls build() after the people are in place.
 
 Idempotent like the rest of the demo: find by natural key, create only what is missing.
 Per guideline of law, medicine and music (made by training's demo; skipped when missing): a
@@ -27,11 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exams import grading
+from exams.models import Attempt, AttemptItem, Certificate, Exam, ExamSection, Question
 from training.models import ChapterPage, GuidelinePage
 from workforce.people.models import User, Worker
 
-from . import grading
-from .models import Attempt, AttemptItem, Certificate, Exam, ExamSection, Question
+from . import clock
 
 K = Question.Kind
 CENT = Decimal("0.01")
@@ -827,7 +828,7 @@ PROMOTION_EXAMS = [
 ]
 
 
-PROGRESS_STEPS = 3  # one per guideline; core.demo adds it to the job's total
+PROGRESS_STEPS = 3  # one per guideline; the builder adds it to the job's total
 
 
 def build(*, summary, progress) -> None:
@@ -926,7 +927,7 @@ def _promotion_exams(guideline: GuidelinePage, questions, trainer, summary) -> N
     """The exams the career ladder asks for, and their holders' passing attempts."""
     spec = BANKS[PROMOTION_GUIDELINE]
     by_ref = {item["ref"]: item for item in spec["questions"]}
-    today = timezone.localdate()
+    today = clock.today()
     for title, description, counts, pass_mark, minutes, holders in PROMOTION_EXAMS:
         exam, created = Exam.objects.get_or_create(
             title=title,
@@ -1026,7 +1027,7 @@ def _sittings(guideline, exam, questions, slug, trainer, summary) -> None:
         recertify_by = None
         if outcome == "recertify" and guideline.major_version > 1:
             version = guideline.major_version - 1
-            recertify_by = timezone.localdate() + timedelta(days=RECERTIFY_IN_DAYS)
+            recertify_by = clock.today() + timedelta(days=RECERTIFY_IN_DAYS)
         issued_on = timezone.localdate(attempt.graded_at)
         # Found by its attempt: a holder who recertified since holds a second one of the exam.
         _certificate, created = Certificate.objects.get_or_create(
@@ -1049,7 +1050,7 @@ def _sittings(guideline, exam, questions, slug, trainer, summary) -> None:
 def _graded_attempt(exam, user, outcome, days_ago, questions, sections, by_ref, trainer, rng):
     """A submitted and graded attempt, answered by a simulated candidate whose skill fits the
     outcome: strong candidates get most questions right, weak ones fewer."""
-    started_at = timezone.now() - timedelta(days=days_ago, hours=rng.randint(1, 8))
+    started_at = clock.now() - timedelta(days=days_ago, hours=rng.randint(1, 8))
     submitted_at = started_at + timedelta(minutes=rng.randint(12, 28))
     skill = rng.uniform(0.75, 0.95) if outcome != "fail" else rng.uniform(0.25, 0.55)
     drawn = []

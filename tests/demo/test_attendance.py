@@ -22,7 +22,7 @@ from workforce.attendance.models import (
     TimesheetEntry,
     TimesheetWeek,
 )
-from workforce.core import demo
+from workforce.demo import builder
 from workforce.people.models import EmploymentType, Team, User, Worker
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +48,9 @@ def _row_counts():
 def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = demo.build()
+        first_summary = builder.build()
         first = _row_counts()
-        second = demo.build()
+        second = builder.build()
         yield {
             "first_summary": first_summary,
             "first": first,

@@ -1,4 +1,4 @@
-"""Demo data for the reports; core.demo.build calls build() last.
+"""Demo data for the reports; builder.build calls build() last.
 
 The other demos' people were hired over three years and their few leavers left long ago, so the
 retention report's year would show flat curves and no reasons. This adds what HR watches there:
@@ -19,18 +19,18 @@ import random
 from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from careers import services as careers
 from careers.models import CareerStep
-from workforce.attendance import demo as attendance_demo
+from reports.base import Scope
+from reports.forms import default_period
+from reports.registry import REPORTS
+from tests.factories import UserFactory, WorkerFactory
 from workforce.attendance.days import attendance_days
 from workforce.attendance.models import AttendanceRecord, DayStatus, Schedule
-from workforce.core import demo as core
-from workforce.payroll import demo as payroll_demo
 from workforce.people.models import (
     Domain,
     EmploymentType,
@@ -38,14 +38,14 @@ from workforce.people.models import (
     Rung,
     Site,
     Team,
-    User,
     Worker,
 )
 from workforce.people.roles import Role
 
-from .base import Scope
-from .forms import default_period
-from .registry import REPORTS
+from . import attendance as attendance_demo
+from . import clock, people
+from . import payroll as payroll_demo
+from .records import get_or_make
 
 PROGRESS_STEPS = 1
 REASON = Worker.ExitReason
@@ -61,17 +61,17 @@ LEAVERS = [
     ("LX", 170, 62, REASON.WORKLOAD),
     ("SH", 200, 120, REASON.PERSONAL),
 ]
-WORKERS = len(LEAVERS) + 1  # the leavers and the new hire, beside the core demo's roster
+WORKERS = len(LEAVERS) + 1  # the leavers and the new hire, beside the people part's roster
 NEW_HIRE_DAYS_BEFORE_MONTH_END = 20
 NEW_HIRE_ABSENT_DAYS = 7  # the last week of the month: the report's "last 7 days"
 
 
 def build(*, summary, progress) -> None:
-    sites = {prefix: Site.objects.filter(name=name).first() for name, *_r, prefix in core.SITES}
+    sites = {prefix: Site.objects.filter(name=name).first() for name, *_r, prefix in people.SITES}
     if None in sites.values() or not Rung.objects.exists():
         progress.advance(_("Reports: no demo sites, skipped"))
         return
-    today = timezone.localdate()
+    today = clock.today()
     # The twelve complete months the retention report opens on.
     year_start, month_end = default_period(REPORTS["retention"], Scope(user=None), today)
     with transaction.atomic():
@@ -152,24 +152,29 @@ def _check_ins(summary, worker: Worker, start: date, end: date) -> None:
 
 
 def _person(summary, rng, prefix, site, number, *, hired_on, status, team_index, **left):
-    first = rng.choice(core.GIVEN_NAMES[prefix])
-    last = rng.choice(core.FAMILY_NAMES[prefix])
-    email = f"{core._ascii(first)}.{core._ascii(last)}.{number}@{core.DEMO_EMAIL_DOMAIN}".lower()
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first, "last_name": last}
+    first = rng.choice(people.GIVEN_NAMES[prefix])
+    last = rng.choice(people.FAMILY_NAMES[prefix])
+    email = (
+        f"{people._ascii(first)}.{people._ascii(last)}.{number}@{people.DEMO_EMAIL_DOMAIN}".lower()
+    )
+    # A leaver's account: no password to log in with, no verified address.
+    user, created = get_or_make(
+        UserFactory,
+        lookup={"email": email},
+        first_name=first,
+        last_name=last,
+        password_hash=make_password(None),
+        verified=False,
+        roles=[Role.ANNOTATOR],
     )
     summary.count("users", created)
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=Role.ANNOTATOR))
     existing = Worker.objects.filter(user=user).first()
     if existing is not None:
         return existing
-    teams = [t for t in core.TEAMS if t[1] == prefix]
+    teams = [t for t in people.TEAMS if t[1] == prefix]
     team_name, _prefix, domain_slug = teams[team_index % len(teams)]
     team = Team.objects.filter(name=team_name).first()
-    worker = Worker(
+    worker = WorkerFactory.build(
         user=user,
         employee_number=f"{prefix}-{number}",
         site=site,

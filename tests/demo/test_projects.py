@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tests.recruitment.conftest import careers_index
-from workforce.core import demo
+from workforce.demo import builder
+from workforce.demo.projects import PROJECTS, TOKEN_NAME
 from workforce.people.models import User
 from workforce.projects import queries
-from workforce.projects.demo import PROJECTS, TOKEN_NAME
 from workforce.projects.models import Assignment, NdaAcknowledgement, Project, ToolToken
 from workforce.projects.queries import State
 
@@ -43,9 +43,9 @@ def _row_counts():
 def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = demo.build()
+        first_summary = builder.build()
         first = _row_counts()
-        second = demo.build()
+        second = builder.build()
         yield {
             "first_summary": first_summary,
             "first": first,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from django.utils import timezone
 
-from workforce.payroll import demo as payroll_demo
+from workforce.demo import payroll as payroll_demo
 from workforce.payroll import queries
 from workforce.payroll.models import (
     Adjustment,

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from exams import queries as exam_queries
 from exams.models import Attempt, Exam
-from reports import demo as reports_demo
 from tests.recruitment.conftest import careers_index
-from workforce.core import demo
+from workforce.demo import builder
+from workforce.demo import reports as reports_demo
 from workforce.people.models import User, Worker
 from workforce.recruitment import queries
 from workforce.recruitment.models import (
@@ -42,9 +42,9 @@ def _row_counts():
 def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         careers_index()  # put the page tree back if a transactional test flushed it
-        demo.build()
+        builder.build()
         first = _row_counts()
-        second = demo.build()
+        second = builder.build()
         yield {"first": first, "second": second, "after_second": _row_counts()}
         transaction.set_rollback(True)
 
