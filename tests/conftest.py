@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
@@ -5,6 +7,9 @@ from django.utils import translation
 from tests.factories import TeamFactory, UserFactory, WorkerFactory, turn_on_mfa
 from workforce.people.models import Rung
 from workforce.people.roles import Role
+
+# The migrated database built once and kept between runs; the demo built once per worker.
+pytest_plugins = ["tests.dbcache"]
 
 # The roles a request can come from, as the URL matrix names them.
 ROLE_NAMES = [
@@ -61,6 +66,21 @@ def _fast_and_isolated(settings, tmp_path):
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def demo(_demo_connection, db, settings):
+    """The whole demo, as `make run` loads it, fresh for each test: built once per xdist worker
+    and rolled back after each test (tests/dbcache.py). Gives the build's summary
+    (`demo.summary.created`) and the names of the files it uploaded (`demo.files`)."""
+    # The files the demo's records point at, in this test's own storage.
+    for built, root in [
+        (_demo_connection.private_root, settings.PRIVATE_MEDIA_ROOT),
+        (_demo_connection.media_root, settings.MEDIA_ROOT),
+    ]:
+        if built.exists():
+            shutil.copytree(built, root, dirs_exist_ok=True)
+    return _demo_connection
 
 
 @pytest.fixture
