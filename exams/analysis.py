@@ -7,11 +7,12 @@ Everything is computed from one query over the exam's graded attempt items, in p
   on the rest of the attempt (the point-biserial correlation when the item is right or wrong).
 """
 
-import io
 from dataclasses import dataclass, field
 
 import pandas as pd
 from django.utils.translation import gettext as _
+
+from workforce.core import charts
 
 from .models import Attempt, AttemptItem, Exam
 
@@ -168,26 +169,11 @@ def exam_figures(*, exam: Exam, with_chart: bool = True) -> ExamFigures:
 
 def score_histogram_svg(*, distribution: list[tuple[str, int]], pass_mark: int) -> str:
     """A bar chart of attempts per score band with the pass mark, as an <svg> element to put
-    inline in a page or a PDF. Rendered with matplotlib's SVG backend (no display needed)."""
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
+    inline in a page or a PDF, set up as every chart is (workforce.core.charts)."""
     from matplotlib.ticker import MaxNLocator
 
-    ink = "#6b7280"  # readable on Pico's light and dark themes
     width = 100 / max(len(distribution), 1)
-    with rc_context(
-        {
-            "svg.fonttype": "none",  # text stays text: selectable, and any script renders
-            "svg.hashsalt": "exam-scores",  # the same figures give the same file
-            "font.size": 10,
-            "text.color": ink,
-            "axes.labelcolor": ink,
-            "axes.edgecolor": ink,
-            "xtick.color": ink,
-            "ytick.color": ink,
-        }
-    ):
-        figure = Figure(figsize=(7, 3))
+    with charts.chart_figure("exam-scores", width=7, height=3, font_size=10) as figure:
         axes = figure.add_subplot()
         lefts = [i * width for i in range(len(distribution))]
         axes.bar(
@@ -213,9 +199,4 @@ def score_histogram_svg(*, distribution: list[tuple[str, int]], pass_mark: int) 
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         for side in ["top", "right"]:
             axes.spines[side].set_visible(False)
-        buffer = io.StringIO()
-        figure.savefig(
-            buffer, format="svg", bbox_inches="tight", transparent=True, metadata={"Date": None}
-        )
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+        return charts.chart_svg(figure, "exam-scores", transparent=True)

@@ -1,58 +1,23 @@
 """Charts for reports, drawn server-side to SVG so the same chart serves the page and the PDF.
 
-The house way (see workforce/work/charts.py): matplotlib's SVG backend, text kept as text, a
-fixed hash salt and no date, so the same figures give the same file. Every function takes the
-table's own DataFrame, so a chart never shows a figure the table does not.
+The set-up (fonts, colours, SVG with ids prefixed by the chart's name) is workforce.core.charts.
+Every function takes the table's own DataFrame, so a chart never shows a figure the table does
+not.
 """
-
-import io
-import re
-from contextlib import contextmanager
 
 import pandas as pd
 
-INK = "#6b7280"  # readable on Pico's light and dark themes
-PALETTE = ["#0172ad", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457"]
+from workforce.core import charts
+
+INK = charts.INK
 
 
-@contextmanager
 def _figure(name: str, width: float = 8, height: float = 3.2):
-    from cycler import cycler
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
-
-    with rc_context(
-        {
-            "svg.fonttype": "none",  # text stays text: selectable, and any script renders
-            # Labels are names people typed: "$x$" is drawn as written, never parsed as math.
-            "text.parse_math": False,
-            "text.usetex": False,
-            "svg.hashsalt": f"report-{name}",
-            "font.size": 9,
-            # Chinese names and labels measured with a CJK font where Debian's is installed.
-            "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],
-            "text.color": INK,
-            "axes.labelcolor": INK,
-            "axes.edgecolor": INK,
-            "xtick.color": INK,
-            "ytick.color": INK,
-            "axes.prop_cycle": cycler(color=PALETTE),
-        }
-    ):
-        figure = Figure(figsize=(width, height))
-        yield figure
+    return charts.chart_figure(f"report-{name}", width=width, height=height, font_size=9)
 
 
 def _svg(figure, name: str) -> str:
-    """The figure's <svg> element, its ids prefixed with the chart's name: matplotlib numbers
-    them from 1 in every figure, and a page or PDF with two charts would define each twice."""
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]
-    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", name)
-    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
-    return re.sub(r'(url\(#|href="#)([^")]+)', rf"\g<1>{prefix}-\2", text)
+    return charts.chart_svg(figure, name)
 
 
 def bar_svg(

@@ -1,15 +1,15 @@
 """Charts of a worker's output, drawn server-side to SVG so the same chart serves the page and
-a PDF. The house way (see exams.analysis.score_histogram_svg): matplotlib's SVG backend, text
-kept as text, a fixed hash salt and no date, so the same figures give the same file."""
+a PDF, set up as every chart is (workforce.core.charts)."""
 
-import io
 from datetime import date, timedelta
 
 import pandas as pd
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-INK = "#6b7280"  # readable on Pico's light and dark themes
+from workforce.core import charts
+
+INK = charts.INK
 BARS = "#0172ad"
 TARGET = "#c62828"
 MAX_TICKS = 8
@@ -25,26 +25,12 @@ def daily_output_svg(days: pd.DataFrame, start: date, end: date) -> str:
     """Items submitted per day, one panel per project, with the day's target as a dashed line
     where the project sets one, as an <svg> element to put inline. `days` is
     queries.worker_work's frame: project, worked_on, items_submitted, target."""
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     projects = sorted(days["project"].unique(), key=str)
     ticks = _tick_days(start, end)
-    with rc_context(
-        {
-            "svg.fonttype": "none",  # text stays text: selectable, and any script renders
-            "text.parse_math": False,  # a project named "$x$" is drawn as written, not as math
-            "svg.hashsalt": "work-daily-output",  # the same figures give the same file
-            "font.size": 10,
-            "text.color": INK,
-            "axes.labelcolor": INK,
-            "axes.edgecolor": INK,
-            "xtick.color": INK,
-            "ytick.color": INK,
-        }
-    ):
-        figure = Figure(figsize=(9, 2.6 * len(projects) + 0.6))
+    height = 2.6 * len(projects) + 0.6
+    with charts.chart_figure("work-daily-output", width=9, height=height, font_size=10) as figure:
         panels = figure.subplots(len(projects), 1, squeeze=False, sharex=True)[:, 0]
         for axes, name in zip(panels, projects, strict=True):
             rows = days[days["project"] == name].sort_values("worked_on")
@@ -77,9 +63,4 @@ def daily_output_svg(days: pd.DataFrame, start: date, end: date) -> str:
         last.set_xticks([(day - start).days for day in ticks])
         last.set_xticklabels([formats.date_format(day, "MONTH_DAY_FORMAT") for day in ticks])
         figure.autofmt_xdate(rotation=30, ha="right")
-        buffer = io.StringIO()
-        figure.savefig(
-            buffer, format="svg", bbox_inches="tight", transparent=True, metadata={"Date": None}
-        )
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+        return charts.chart_svg(figure, "work-daily-output", transparent=True)
