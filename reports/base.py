@@ -13,6 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pandas as pd
+from django.db.models import Q
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,21 @@ class Scope:
     @property
     def is_everyone(self) -> bool:
         return self.worker_ids is None
+
+    def limit(self, *, worker: str = "pk", team: str = "team_id", by_team: bool = False) -> Q:
+        """What this scope sees, as a filter on objects naming a worker and a team. The
+        scope's workers decide when it names them (a project's supervisor sees their
+        annotators whatever their team), else its teams. by_team=True puts the teams first,
+        for rows naming the team the worker stood in then (payslips, as payroll.queries)."""
+        limits = [(worker, self.worker_ids), (team, self.team_ids)]
+        for field_name, ids in reversed(limits) if by_team else limits:
+            if ids is not None:
+                return Q(**{f"{field_name}__in": ids})
+        return Q()
+
+    def narrow(self, objects, **fields):
+        """`objects` (a queryset) cut to what this scope sees: see limit()."""
+        return objects.filter(self.limit(**fields))
 
 
 @dataclass

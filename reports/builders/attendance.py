@@ -138,16 +138,12 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
 
 
 def _workers(report_filter: ReportFilter, scope: Scope) -> QuerySet[Worker]:
-    """The workers in scope and filter, employed on some day of the period. Attendance is run
-    by team: a worker counts when both the scope's workers and its teams hold them."""
+    """The workers in scope (Scope.narrow) and filter, employed on some day of the period."""
     start, end = report_filter.start, report_filter.end
     workers = Worker.objects.filter(hired_on__lte=end).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=start)
     )
-    if scope.worker_ids is not None:
-        workers = workers.filter(pk__in=scope.worker_ids)
-    if scope.team_ids is not None:
-        workers = workers.filter(team_id__in=scope.team_ids)
+    workers = scope.narrow(workers)
     if report_filter.site_id is not None:
         workers = workers.filter(site_id=report_filter.site_id)
     if report_filter.team_id is not None:

@@ -258,11 +258,7 @@ def _slip_filter(report_filter: ReportFilter, scope: Scope, run: PayrollRun | No
     if run is not None and run.site_id:
         q &= Q(site_id=run.site_id)
     # The team a payslip names is where the worker stood in that run, as payroll.queries reads.
-    if scope.team_ids is not None:
-        q &= Q(team_id__in=scope.team_ids)
-    elif scope.worker_ids is not None:
-        q &= Q(worker_id__in=scope.worker_ids)
-    return q
+    return q & scope.limit(worker="worker_id", by_team=True)
 
 
 def _project_lines(report_filter: ReportFilter) -> Q | None:

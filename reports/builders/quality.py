@@ -167,11 +167,7 @@ def _between(days: pd.DataFrame, start, end) -> pd.DataFrame:
 def _workers(report_filter: ReportFilter, scope: Scope) -> QuerySet[Worker]:
     """The workers in scope and filter. The scope's workers decide when it names them: a
     project's supervisor sees its annotators' work, whatever their team (work.queries)."""
-    workers = Worker.objects.all()
-    if scope.worker_ids is not None:
-        workers = workers.filter(pk__in=scope.worker_ids)
-    elif scope.team_ids is not None:
-        workers = workers.filter(team_id__in=scope.team_ids)
+    workers = scope.narrow(Worker.objects.all())
     if report_filter.site_id is not None:
         workers = workers.filter(site_id=report_filter.site_id)
     if report_filter.team_id is not None:

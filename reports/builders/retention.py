@@ -76,10 +76,7 @@ def _workers(report_filter: ReportFilter, scope: Scope, as_of: date):
     """One row per worker hired in the period, with tenure and whether they left (one query),
     and the queryset it was read from."""
     workers = Worker.objects.filter(hired_on__gte=report_filter.start, hired_on__lte=as_of)
-    if scope.worker_ids is not None:
-        workers = workers.filter(pk__in=scope.worker_ids)
-    if scope.team_ids is not None:
-        workers = workers.filter(team_id__in=scope.team_ids)
+    workers = scope.narrow(workers)
     if report_filter.site_id is not None:
         workers = workers.filter(site_id=report_filter.site_id)
     if report_filter.team_id is not None:

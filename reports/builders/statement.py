@@ -176,14 +176,8 @@ def _worker(report_filter: ReportFilter, scope: Scope) -> Worker | None:
     """The filter's worker, if the scope lets the asker see them."""
     if report_filter.worker_id is None:
         return None
-    if scope.worker_ids is not None and report_filter.worker_id not in scope.worker_ids:
-        return None
-    if scope.worker_ids is None and scope.team_ids is not None:
-        # A scope of teams only: the worker must be in one of them.
-        workers = Worker.objects.filter(team_id__in=scope.team_ids)
-    else:
-        workers = Worker.objects.all()
-    return workers.with_related().filter(pk=report_filter.worker_id).first()
+    workers = scope.narrow(Worker.objects.all()).with_related()
+    return workers.filter(pk=report_filter.worker_id).first()
 
 
 # --- output and quality --------------------------------------------------------------------
