@@ -21,12 +21,13 @@ import zipfile
 import pandas as pd
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from workforce.core.imports import ImportStage, batches_write, file_sha256
 from workforce.core.models import Job
-from workforce.core.services import JobError, JobProgress, job_start
+from workforce.core.services import JobProgress
 from workforce.core.tables import ZIP_MAGIC, TableFileError, table_read
 from workforce.people.models import Worker
 
@@ -196,15 +197,11 @@ def clock_import_upload(*, file, by) -> ClockImport:
         raise AttendanceError(_("The file is larger than 20 MB: split it by month."))
     if _text_size(file) <= INLINE_CHECK_BYTES:
         return clock_import_check(file=file, by=by)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
     with transaction.atomic():
-        clock_import = ClockImport(file_name=_name(file), sha256=digest.hexdigest(), uploaded_by=by)
+        clock_import = ClockImport(file_name=_name(file), sha256=file_sha256(file), uploaded_by=by)
         clock_import.file.save(clock_import.file_name, file, save=False)
         clock_import.save()
-        _check_enqueue(clock_import, by)
+        clock_checking.enqueue(clock_import, by=by)
     return clock_import
 
 
@@ -293,190 +290,166 @@ def _report(*, data: bytes, name: str, by, progress: JobProgress | None = None) 
     }
 
 
-def _check_enqueue(clock_import: ClockImport, by) -> Job:
-    job = job_start(
-        kind=Job.Kind.CLOCK_CHECK,
-        started_by=by,
-        task=tasks.check_clock_file,
-        args=(clock_import.pk,),
-        result_url=reverse("attendance:import-detail", kwargs={"pk": clock_import.pk}),
-    )
-    clock_import.job, clock_import.status = job, ClockImport.Status.CHECKING
-    clock_import.check_failure = ""
-    clock_import.save(update_fields=["job", "status", "check_failure"])
-    return job
+class ClockChecking(ImportStage):
+    """Checking a large file in the background (core.imports.ImportStage). The report is kept
+    in one write, and then the file is deleted; until then the import has no figures, so
+    nothing is half-written. A file that cannot be used, an error, or a worker that died fails
+    the check with its reason; it can be tried again."""
+
+    model = ClockImport
+    kind = Job.Kind.CLOCK_CHECK
+    task = tasks.check_clock_file
+    running = ClockImport.Status.CHECKING
+    done = ClockImport.Status.CHECKED
+    stopped_status = failed_status = ClockImport.Status.CHECK_FAILED
+    # A run that finds the check settled (by a run whose worker stopped after it) keeps it.
+    settles_running_only = True
+    result_url = "attendance:import-detail"
+    error = AttendanceError
+    gone = gettext_lazy("This file was checked again since; open it to see its state.")
+
+    def enqueue(self, record: ClockImport, *, by, args: tuple = (), also: tuple = ()) -> Job:
+        record.check_failure = ""
+        return super().enqueue(record, by=by, args=args, also=(*also, "check_failure"))
+
+    def refusal(self, record: ClockImport) -> str:
+        if record.status != ClockImport.Status.CHECK_FAILED:
+            return _("Only a failed check can be tried again.")
+        if not record.file:
+            return _("The file is no longer kept: upload it again.")
+        return ""
+
+    def run(self, record: ClockImport, *, progress: JobProgress | None = None):
+        record = ClockImport.objects.select_related("uploaded_by").get(pk=record.pk)
+        if record.status != self.running:
+            return  # checked already by an earlier run whose worker stopped before the end
+        if progress:
+            progress.set_total(3)  # read, check, keep the report
+        super().run(record, progress=progress)
+        record.file.delete(save=False)
+        if progress:
+            progress.advance(_("The report is ready."))
+
+    def work(self, record: ClockImport, *, progress: JobProgress | None = None) -> dict:
+        report = _report(
+            data=record.file_read(), name=record.file_name, by=record.uploaded_by, progress=progress
+        )
+        return {**report, "file": ""}
+
+    def failure(self, error: Exception) -> dict:
+        if isinstance(error, AttendanceError):
+            reason = str(error)
+        else:
+            reason = _("The check stopped on an error. Try again.")
+        return {"status": self.failed_status, "check_failure": str(reason)[:300]}
+
+    def stopped_reason(self, records: list) -> str:
+        return _("The worker stopped while checking this file. Try again: checking writes nothing.")
+
+    def stopped_fields(self, reason: str) -> dict:
+        return {"check_failure": reason[:300]}
+
+    def forbidden(self, by) -> str:
+        return "" if queries.can_import(by) else _("Only supervisors and HR import check-ins.")
+
+    def records_for(self, by):
+        return queries.clock_imports_for(by)
+
+
+class ClockImporting(ImportStage):
+    """Writing the checked rows in the background (core.imports.ImportStage), in batches. Each
+    batch is one transaction, and a row already stored (same worker and check-in) is skipped
+    by the database's unique key, so an import stopped half-way is finished by running it
+    again: a dead worker's import is resumed on another worker (see jobs.py), or failed for its
+    uploader to start again."""
+
+    model = ClockImport
+    kind = Job.Kind.CLOCK_IMPORT
+    task = tasks.import_clock_file
+    running = ClockImport.Status.IMPORTING
+    done = ClockImport.Status.IMPORTED
+    stopped_status = failed_status = ClockImport.Status.FAILED
+    result_url = "attendance:import-detail"
+    error = AttendanceError
+
+    def refusal(self, record: ClockImport) -> str:
+        if record.status == ClockImport.Status.IMPORTED:
+            return _("This file was imported already.")
+        if record.status in {ClockImport.Status.CHECKING, ClockImport.Status.CHECK_FAILED}:
+            return _("This file has not been checked yet; follow its check.")
+        if not record.valid_rows:
+            return _("The file has no valid new rows to import.")
+        return ""
+
+    def work(self, record: ClockImport, *, progress: JobProgress | None = None) -> dict:
+        rows = record.valid_rows
+        if progress:
+            progress.set_total(len(rows))
+
+        def write(start: int, stop: int) -> None:
+            batch = rows[start:stop]
+            AttendanceRecord.objects.bulk_create(
+                [
+                    AttendanceRecord(
+                        worker_id=worker_id,
+                        worked_on=day,
+                        check_in_at=pd.Timestamp(check_in).to_pydatetime(),
+                        check_out_at=pd.Timestamp(check_out).to_pydatetime() if check_out else None,
+                        source=AttendanceRecord.Source.IMPORT,
+                        clock_import=record,
+                    )
+                    for _row, worker_id, check_in, check_out, day, closes in batch
+                    if not closes
+                ],
+                ignore_conflicts=True,
+            )
+            for _row, worker_id, check_in, check_out, _day, closes in batch:
+                if closes:  # still open when stored: this file brings its check-out
+                    AttendanceRecord.objects.filter(
+                        worker_id=worker_id,
+                        check_in_at=pd.Timestamp(check_in).to_pydatetime(),
+                        check_out_at__isnull=True,
+                    ).update(check_out_at=pd.Timestamp(check_out).to_pydatetime())
+
+        batches_write(
+            len(rows),
+            write,
+            size=BATCH,
+            progress=progress,
+            written=_("%(done)s of %(total)s rows written"),
+        )
+        # Counted, not summed per run: an import finished by a second run reports all it made.
+        return {"created_count": AttendanceRecord.objects.filter(clock_import=record).count()}
+
+    def stopped_reason(self, records: list) -> str:
+        written = total = 0
+        for clock_import in records:
+            written = AttendanceRecord.objects.filter(clock_import=clock_import).count()
+            total = len(clock_import.valid_rows)
+        return _(
+            "The worker stopped after writing %(written)s of %(total)s rows. Start it again: "
+            "the rows already written are skipped, so each row is written once."
+        ) % {"written": written, "total": total}
+
+    def forbidden(self, by) -> str:
+        return "" if queries.can_import(by) else _("Only supervisors and HR import check-ins.")
+
+    def records_for(self, by):
+        return queries.clock_imports_for(by)
+
+
+clock_checking = ClockChecking()
+clock_importing = ClockImporting()
 
 
 def check_is_running(clock_import: ClockImport) -> bool:
-    return clock_import.status == ClockImport.Status.CHECKING and not (
-        clock_import.job and clock_import.job.is_finished
-    )
-
-
-def clock_import_check_run(*, clock_import: ClockImport, progress: JobProgress | None = None):
-    """Check a kept file in the background. The report is kept in one write, and then the file
-    is deleted; until then the import has no figures, so nothing is half-written. A file that
-    cannot be used, or an error, fails the check with its reason; it can be tried again."""
-    clock_import = ClockImport.objects.select_related("uploaded_by").get(pk=clock_import.pk)
-    if clock_import.status != ClockImport.Status.CHECKING:
-        return  # checked already by an earlier run whose worker stopped before the end
-    if progress:
-        progress.set_total(3)  # read, check, keep the report
-    try:
-        with clock_import.file.open("rb") as handle:
-            data = handle.read()
-        report = _report(
-            data=data, name=clock_import.file_name, by=clock_import.uploaded_by, progress=progress
-        )
-    except AttendanceError as error:
-        _check_failed(clock_import, str(error))
-        raise
-    except Exception:
-        _check_failed(clock_import, _("The check stopped on an error. Try again."))
-        raise
-    ClockImport.objects.filter(pk=clock_import.pk, status=ClockImport.Status.CHECKING).update(
-        status=ClockImport.Status.CHECKED, file="", **report
-    )
-    clock_import.file.delete(save=False)
-    if progress:
-        progress.advance(_("The report is ready."))
-
-
-def _check_failed(clock_import: ClockImport, reason: str) -> None:
-    ClockImport.objects.filter(pk=clock_import.pk, status=ClockImport.Status.CHECKING).update(
-        status=ClockImport.Status.CHECK_FAILED, check_failure=str(reason)[:300]
-    )
-
-
-def clock_check_stopped(job: Job) -> str:
-    """Mark the check whose worker died as failed, so that it can be tried again."""
-    reason = _("The worker stopped while checking this file. Try again: checking writes nothing.")
-    for clock_import in ClockImport.objects.filter(job=job, status=ClockImport.Status.CHECKING):
-        _check_failed(clock_import, reason)
-    return reason
-
-
-def clock_check_retry(job: Job, by) -> Job:
-    """Check again, as `by`, the kept file of a failed check job."""
-    if not queries.can_import(by):
-        raise JobError(_("Only supervisors and HR import check-ins."))
-    with transaction.atomic():
-        clock_import = (
-            queries.clock_imports_for(by).select_for_update(of=("self",)).filter(job=job).first()
-        )
-        if clock_import is None:
-            raise JobError(_("This file was checked again since; open it to see its state."))
-        if clock_import.status != ClockImport.Status.CHECK_FAILED:
-            raise JobError(_("Only a failed check can be tried again."))
-        if not clock_import.file:
-            raise JobError(_("The file is no longer kept: upload it again."))
-        return _check_enqueue(clock_import, by)
+    return clock_checking.is_running(clock_import)
 
 
 def import_is_running(clock_import: ClockImport) -> bool:
-    return clock_import.status == ClockImport.Status.IMPORTING and not (
-        clock_import.job and clock_import.job.is_finished
-    )
+    return clock_importing.is_running(clock_import)
 
 
 def clock_import_start(*, clock_import: ClockImport, by) -> Job:
     """Start writing the checked rows in the background; the job shows the progress."""
-    with transaction.atomic():
-        locked = (
-            ClockImport.objects.select_for_update(of=("self",))
-            .select_related("job")
-            .get(pk=clock_import.pk)
-        )
-        if import_is_running(locked):
-            raise AttendanceError(_("This file is being imported already; follow its progress."))
-        if locked.status == ClockImport.Status.IMPORTED:
-            raise AttendanceError(_("This file was imported already."))
-        if locked.status in {ClockImport.Status.CHECKING, ClockImport.Status.CHECK_FAILED}:
-            raise AttendanceError(_("This file has not been checked yet; follow its check."))
-        if not locked.valid_rows:
-            raise AttendanceError(_("The file has no valid new rows to import."))
-        job = job_start(
-            kind=Job.Kind.CLOCK_IMPORT,
-            started_by=by,
-            task=tasks.import_clock_file,
-            args=(locked.pk,),
-            result_url=reverse("attendance:import-detail", kwargs={"pk": locked.pk}),
-        )
-        locked.job, locked.status = job, ClockImport.Status.IMPORTING
-        locked.save(update_fields=["job", "status"])
-    return job
-
-
-def clock_import_stopped(job: Job) -> str:
-    """Mark the import whose worker died as failed, so that it can be started again."""
-    written = total = 0
-    for clock_import in ClockImport.objects.filter(job=job, status=ClockImport.Status.IMPORTING):
-        ClockImport.objects.filter(pk=clock_import.pk).update(status=ClockImport.Status.FAILED)
-        written = AttendanceRecord.objects.filter(clock_import=clock_import).count()
-        total = len(clock_import.valid_rows)
-    return _(
-        "The worker stopped after writing %(written)s of %(total)s rows. Start it again: "
-        "the rows already written are skipped, so each row is written once."
-    ) % {"written": written, "total": total}
-
-
-def clock_import_retry(job: Job, by) -> Job:
-    """Start again the import of a failed import job, as `by`."""
-    if not queries.can_import(by):
-        raise JobError(_("Only supervisors and HR import check-ins."))
-    clock_import = queries.clock_imports_for(by).filter(job=job).first()
-    if clock_import is None:
-        raise JobError(_("This file was imported again since; open it to see its state."))
-    try:
-        return clock_import_start(clock_import=clock_import, by=by)
-    except AttendanceError as error:
-        raise JobError(str(error)) from None
-
-
-def clock_import_run(*, clock_import: ClockImport, progress: JobProgress | None = None) -> int:
-    """Write the checked rows in batches. Each batch is one transaction, and a row already
-    stored (same worker and check-in) is skipped by the database's unique key, so an import
-    stopped half-way is finished by running it again: a dead worker's import is resumed on
-    another worker (see jobs.py), or failed for its uploader to start again."""
-    rows = clock_import.valid_rows
-    if progress:
-        progress.set_total(len(rows))
-    try:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            records = [
-                AttendanceRecord(
-                    worker_id=worker_id,
-                    worked_on=day,
-                    check_in_at=pd.Timestamp(check_in).to_pydatetime(),
-                    check_out_at=pd.Timestamp(check_out).to_pydatetime() if check_out else None,
-                    source=AttendanceRecord.Source.IMPORT,
-                    clock_import=clock_import,
-                )
-                for _row, worker_id, check_in, check_out, day, closes in batch
-                if not closes
-            ]
-            with transaction.atomic():
-                AttendanceRecord.objects.bulk_create(records, ignore_conflicts=True)
-                for _row, worker_id, check_in, check_out, _day, closes in batch:
-                    if closes:  # still open when stored: this file brings its check-out
-                        AttendanceRecord.objects.filter(
-                            worker_id=worker_id,
-                            check_in_at=pd.Timestamp(check_in).to_pydatetime(),
-                            check_out_at__isnull=True,
-                        ).update(check_out_at=pd.Timestamp(check_out).to_pydatetime())
-            if progress:
-                progress.advance(
-                    _("%(done)s of %(total)s rows written")
-                    % {"done": start + len(batch), "total": len(rows)},
-                    steps=len(batch),
-                )
-    except Exception:
-        ClockImport.objects.filter(pk=clock_import.pk).update(status=ClockImport.Status.FAILED)
-        raise
-    # Counted, not summed per run: an import finished by a second run reports all it made.
-    created = AttendanceRecord.objects.filter(clock_import=clock_import).count()
-    ClockImport.objects.filter(pk=clock_import.pk).update(
-        status=ClockImport.Status.IMPORTED, created_count=created
-    )
-    return created
+    return clock_importing.start(clock_import, by=by)

@@ -7,16 +7,17 @@ then failed, for its uploader to try again."""
 from workforce.core.models import Job
 from workforce.core.services import job_kind_register
 
-from .imports import (
-    clock_check_retry,
-    clock_check_stopped,
-    clock_import_retry,
-    clock_import_stopped,
-)
+from .imports import clock_checking, clock_importing
 
 job_kind_register(
-    Job.Kind.CLOCK_CHECK, resumable=True, stopped=clock_check_stopped, retry=clock_check_retry
+    Job.Kind.CLOCK_CHECK,
+    resumable=True,
+    stopped=clock_checking.stopped,
+    retry=clock_checking.retry,
 )
 job_kind_register(
-    Job.Kind.CLOCK_IMPORT, resumable=True, stopped=clock_import_stopped, retry=clock_import_retry
+    Job.Kind.CLOCK_IMPORT,
+    resumable=True,
+    stopped=clock_importing.stopped,
+    retry=clock_importing.retry,
 )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from workforce.core.storage import private_storage
+from workforce.core.imports import FileImport
 
 
 class Weekday(models.IntegerChoices):
@@ -184,7 +184,7 @@ class CompanyDayOff(models.Model):
         return f"{self.falls_on}: {self.name}"
 
 
-class ClockImport(models.Model):
+class ClockImport(FileImport):
     """One door or clock system file: checked row by row first, imported on request.
 
     A large file is kept in private storage and checked by a background job (CHECKING), then
@@ -198,19 +198,11 @@ class ClockImport(models.Model):
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
 
-    file_name = models.CharField(_("file name"), max_length=255)
-    # Only while a background check needs it: the report keeps what the import writes.
-    file = models.FileField(
-        _("file"), storage=private_storage, upload_to="clock-imports/%Y/%m/", blank=True
-    )
+    # The file is kept only while a background check needs it: the report keeps what the
+    # import writes.
+    upload_folder = "clock-imports"
+
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CHECKED
     )
@@ -227,22 +219,10 @@ class ClockImport(models.Model):
     # Stays already stored while still open, which this file closes with their check-out.
     closing_count = models.PositiveIntegerField(_("open stays closed"), default=0)
     created_count = models.PositiveIntegerField(_("records created"), default=0)
-    job = models.ForeignKey(
-        "core.Job",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("job"),
-    )
 
-    class Meta:
+    class Meta(FileImport.Meta):
         verbose_name = _("clock import")
         verbose_name_plural = _("clock imports")
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.file_name
 
 
 class AttendanceRecord(models.Model):

@@ -27,12 +27,12 @@ from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from workforce.core.imports import ImportStage
 from workforce.core.models import Job
-from workforce.core.services import JobProgress, job_start
+from workforce.core.services import JobProgress
 from workforce.core.tables import TableFileError, table_read
 
 from . import services, tasks
@@ -353,14 +353,45 @@ def _refusal(candidate_import: CandidateImport, only_valid: bool) -> str:
     return ""
 
 
+class CandidateImporting(ImportStage):
+    """Importing a checked file's rows in the background (core.imports.ImportStage). A worker
+    that died puts the import back to checked: people already imported are skipped."""
+
+    model = CandidateImport
+    kind = Job.Kind.CANDIDATE_IMPORT
+    task = tasks.import_candidates
+    running = CandidateImport.Status.IMPORTING
+    done = CandidateImport.Status.IMPORTED
+    stopped_status = CandidateImport.Status.VALIDATED
+    result_url = "recruitment:import-detail"
+    error = RecruitmentError
+
+    def refusal(self, record: CandidateImport, only_valid: bool = False) -> str:
+        return _refusal(record, only_valid)
+
+    def run(self, record: CandidateImport, only_valid: bool = False, *, progress=None):
+        return candidate_import_run(
+            candidate_import=record, only_valid=bool(only_valid), progress=progress
+        )
+
+    def stopped_reason(self, records: list) -> str:
+        return _(
+            "The worker stopped during the import. Start it again: people already imported are "
+            "skipped, so nobody applies twice."
+        )
+
+    def forbidden(self, by) -> str:
+        from .queries import can_recruit
+
+        return "" if can_recruit(by) else _("Only HR imports candidates.")
+
+
+candidate_importing = CandidateImporting()
+
+
 def import_is_running(candidate_import: CandidateImport) -> bool:
     """True while the import's job is queued or running; a failed job may be started again."""
-    job = candidate_import.job
-    return (
-        candidate_import.status == CandidateImport.Status.IMPORTING
-        and job is not None
-        and not job.is_finished
-    )
+    return candidate_importing.is_running(candidate_import)
 
 
 def import_can_start(candidate_import: CandidateImport) -> bool:
@@ -378,61 +409,7 @@ def candidate_import_start(*, candidate_import: CandidateImport, only_valid: boo
     """Start importing a checked file in the background; the returned job shows the progress.
     Refuses a file with errors (unless only its valid rows are asked for) and a second start
     while the first is still running."""
-    refusal = _refusal(candidate_import, only_valid)
-    if refusal:
-        raise RecruitmentError(refusal)
-    with transaction.atomic():
-        # Lock only the import's row: PostgreSQL refuses FOR UPDATE across the outer join to job.
-        locked = (
-            CandidateImport.objects.select_for_update(of=("self",))
-            .select_related("job")
-            .get(pk=candidate_import.pk)
-        )
-        if import_is_running(locked):
-            raise RecruitmentError(_("This file is being imported already; follow its progress."))
-        # The task is enqueued when this block commits, so it finds the job and status set.
-        job = job_start(
-            kind=Job.Kind.CANDIDATE_IMPORT,
-            started_by=by,
-            task=tasks.import_candidates,
-            args=(locked.pk, only_valid),
-            result_url=reverse("recruitment:import-detail", kwargs={"pk": locked.pk}),
-        )
-        locked.job, locked.status = job, CandidateImport.Status.IMPORTING
-        locked.save(update_fields=["job", "status"])
-    candidate_import.job, candidate_import.status = locked.job, locked.status
-    return job
-
-
-def candidate_import_stopped(job: Job) -> str:
-    """Put the import whose worker died back to checked, so that it can be started again."""
-    CandidateImport.objects.filter(job=job, status=CandidateImport.Status.IMPORTING).update(
-        status=CandidateImport.Status.VALIDATED
-    )
-    return _(
-        "The worker stopped during the import. Start it again: people already imported are "
-        "skipped, so nobody applies twice."
-    )
-
-
-def candidate_import_retry(job: Job, by) -> Job:
-    """Start again the import of a failed import job, as `by`."""
-    from workforce.core.services import JobError
-
-    from .queries import can_recruit
-
-    if not can_recruit(by):
-        raise JobError(_("Only HR imports candidates."))
-    candidate_import = CandidateImport.objects.filter(job=job).first()
-    if candidate_import is None:
-        raise JobError(_("This file was imported again since; open it to see its state."))
-    only_valid = bool(job.task_args[1]) if len(job.task_args) > 1 else False
-    try:
-        return candidate_import_start(
-            candidate_import=candidate_import, only_valid=only_valid, by=by
-        )
-    except RecruitmentError as error:
-        raise JobError(str(error)) from None
+    return candidate_importing.start(candidate_import, by=by, args=(only_valid,))
 
 
 def candidate_import_run(
@@ -446,9 +423,7 @@ def candidate_import_run(
     refusal = _refusal(candidate_import, only_valid)
     if refusal:
         raise RecruitmentError(refusal)
-    with candidate_import.file.open("rb") as stored:
-        data = stored.read()
-    file_errors, rows = _check(data, candidate_import.file_name)
+    file_errors, rows = _check(candidate_import.file_read(), candidate_import.file_name)
     candidate_import.file_errors = file_errors
     candidate_import.row_count = len(rows)
     candidate_import.row_errors = _row_errors(rows)

@@ -6,11 +6,11 @@ so running the import again files each person once: it is resumed once, then fai
 from workforce.core.models import Job
 from workforce.core.services import job_kind_register
 
-from .imports import candidate_import_retry, candidate_import_stopped
+from .imports import candidate_importing
 
 job_kind_register(
     Job.Kind.CANDIDATE_IMPORT,
     resumable=True,
-    stopped=candidate_import_stopped,
-    retry=candidate_import_retry,
+    stopped=candidate_importing.stopped,
+    retry=candidate_importing.retry,
 )

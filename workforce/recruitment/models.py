@@ -14,6 +14,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from workforce.core.imports import FileImport
+
 # Old migrations name PrivateStorage here.
 from workforce.core.storage import PrivateStorage, private_storage  # noqa: F401
 from workforce.people.models import Currency, EmploymentType
@@ -581,7 +583,7 @@ class Offer(models.Model):
         return f"{self.application} ({self.status})"
 
 
-class CandidateImport(models.Model):
+class CandidateImport(FileImport):
     """An uploaded candidate file: validated first, imported only when HR says so."""
 
     class Status(models.TextChoices):
@@ -589,12 +591,12 @@ class CandidateImport(models.Model):
         IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
 
-    file = models.FileField(_("file"), storage=private_storage, upload_to="imports/%Y/%m/")
-    file_name = models.CharField(_("file name"), max_length=255)
+    upload_folder = "imports"
+
+    # HR who leave do not take their imports with them.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.VALIDATED
     )
@@ -604,15 +606,10 @@ class CandidateImport(models.Model):
     file_errors = models.JSONField(_("file errors"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("applications created"), default=0)
     skipped_count = models.PositiveIntegerField(_("rows already imported"), default=0)
-    job = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True)
 
-    class Meta:
+    class Meta(FileImport.Meta):
         verbose_name = _("candidate import")
         verbose_name_plural = _("candidate imports")
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.file_name
 
     @property
     def valid_count(self) -> int:

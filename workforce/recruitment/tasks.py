@@ -50,14 +50,6 @@ def email_candidate(application_id: int, letter: str, interview_id: int | None =
 def import_candidates(job_id: str, import_id: int, only_valid: bool) -> None:
     """Import a checked candidate file, reporting each row on the job's progress bar."""
     # Imported here: imports uses services, which imports this module.
-    from workforce.core.services import job_running
+    from .imports import candidate_importing
 
-    from . import imports
-    from .models import CandidateImport
-
-    with job_running(job_id) as progress:
-        imports.candidate_import_run(
-            candidate_import=CandidateImport.objects.get(pk=import_id),
-            only_valid=only_valid,
-            progress=progress,
-        )
+    candidate_importing.run_job(job_id, import_id, only_valid)

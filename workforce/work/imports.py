@@ -17,18 +17,17 @@ importing the same export again, or one that overlaps it, changes nothing that d
 the day's record is rebuilt from every annotation stored for that day.
 """
 
-import hashlib
 import os
 
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from workforce.core.imports import ImportStage, batches_write, file_sha256
 from workforce.core.models import Job
-from workforce.core.services import JobProgress, job_start
+from workforce.core.services import JobProgress
 from workforce.core.tables import TableFileError, table_read
 from workforce.people.models import Worker
 from workforce.projects.models import Project
@@ -55,87 +54,83 @@ def work_import_start(
         raise WorkError(_("The file is larger than 200 MB: export a shorter period."))
     if file_format == WorkImport.Format.LABEL_STUDIO and project is None:
         raise WorkError(_("Say which project the Label Studio export belongs to."))
-    data = file.read()
-    file.seek(0)
     with transaction.atomic():
         work_import = WorkImport(
             file_format=file_format,
             project=project if file_format == WorkImport.Format.LABEL_STUDIO else None,
             file_name=os.path.basename(file.name or "export")[:200],
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=file_sha256(file),
             lead_time_ceiling_minutes=lead_time_ceiling_minutes,
             uploaded_by=by,
         )
         work_import.file.save(work_import.file_name, file, save=False)
         work_import.save()
-        _enqueue(work_import, by)
+        work_importing.enqueue(work_import, by=by)
     return work_import
 
 
-def _enqueue(work_import: WorkImport, by) -> Job:
-    job = job_start(
-        kind=Job.Kind.WORK_IMPORT,
-        started_by=by,
-        task=tasks.import_work_file,
-        args=(work_import.pk,),
-        result_url=reverse("work:import-detail", kwargs={"pk": work_import.pk}),
-    )
-    work_import.job, work_import.status = job, WorkImport.Status.IMPORTING
-    work_import.save(update_fields=["job", "status"])
-    return job
+# What a file that cannot be used raises, reported on the import as its one problem.
+UNUSABLE = (labelstudio.LabelStudioError, TableFileError, WorkError)
 
 
-def work_import_stopped(job: Job) -> str:
-    """Mark the import whose worker died as failed, so that it can be started again."""
-    WorkImport.objects.filter(job=job, status=WorkImport.Status.IMPORTING).update(
-        status=WorkImport.Status.FAILED
-    )
-    return _(
-        "The worker stopped during the import. Start it again: what it wrote is keyed by "
-        "the tool's ids, so nothing is counted twice."
-    )
+class WorkImporting(ImportStage):
+    """Reading, checking and writing an uploaded file in the background
+    (core.imports.ImportStage); the import keeps the report. A worker that died fails the
+    import for its uploader to start again: what it wrote is keyed by the tool's ids."""
 
+    model = WorkImport
+    kind = Job.Kind.WORK_IMPORT
+    task = tasks.import_work_file
+    running = WorkImport.Status.IMPORTING
+    done = WorkImport.Status.IMPORTED
+    stopped_status = failed_status = WorkImport.Status.FAILED
+    result_url = "work:import-detail"
+    error = WorkError
 
-def work_import_retry(job: Job, by) -> Job:
-    """Import again the kept file of a failed import job, as `by`."""
-    from workforce.core.services import JobError
+    def refusal(self, record: WorkImport) -> str:
+        if record.status != WorkImport.Status.FAILED:
+            return _("Only a failed import can be started again.")
+        return ""
 
-    if not queries.can_import(by):
-        raise JobError(_("Only project managers and supervisors import work."))
-    with transaction.atomic():
-        work_import = (
-            WorkImport.objects.select_for_update(of=("self",))
-            .select_related("job")
-            .filter(job=job)
-            .first()
+    def run(self, record: WorkImport, *, progress: JobProgress | None = None):
+        try:
+            return super().run(record, progress=progress)
+        except UNUSABLE as error:
+            raise WorkError(str(error)) from None
+
+    def work(self, record: WorkImport, *, progress: JobProgress | None = None) -> dict:
+        data = record.file_read()
+        if record.file_format == WorkImport.Format.LABEL_STUDIO:
+            return _label_studio(record, data, progress)
+        return _daily_totals(record, data, progress)
+
+    def failure(self, error: Exception) -> dict:
+        if isinstance(error, UNUSABLE):
+            return {
+                "status": self.failed_status,
+                "errors": [{"where": "", "message": str(error)}],
+                "error_count": 1,
+            }
+        return {"status": self.failed_status}
+
+    def stopped_reason(self, records: list) -> str:
+        return _(
+            "The worker stopped during the import. Start it again: what it wrote is keyed by "
+            "the tool's ids, so nothing is counted twice."
         )
-        if work_import is None:
-            raise JobError(_("This file was imported again since; open it to see its state."))
-        if work_import.status != WorkImport.Status.FAILED:
-            raise JobError(_("Only a failed import can be started again."))
-        return _enqueue(work_import, by)
+
+    def forbidden(self, by) -> str:
+        if queries.can_import(by):
+            return ""
+        return _("Only project managers and supervisors import work.")
+
+
+work_importing = WorkImporting()
 
 
 def work_import_run(*, work_import: WorkImport, progress: JobProgress | None = None) -> None:
     """Read, check and write the file; the import keeps the report."""
-    try:
-        with work_import.file.open("rb") as handle:
-            data = handle.read()
-        if work_import.file_format == WorkImport.Format.LABEL_STUDIO:
-            report = _label_studio(work_import, data, progress)
-        else:
-            report = _daily_totals(work_import, data, progress)
-    except (labelstudio.LabelStudioError, TableFileError, WorkError) as error:
-        WorkImport.objects.filter(pk=work_import.pk).update(
-            status=WorkImport.Status.FAILED,
-            errors=[{"where": "", "message": str(error)}],
-            error_count=1,
-        )
-        raise WorkError(str(error)) from None
-    except Exception:
-        WorkImport.objects.filter(pk=work_import.pk).update(status=WorkImport.Status.FAILED)
-        raise
-    WorkImport.objects.filter(pk=work_import.pk).update(status=WorkImport.Status.IMPORTED, **report)
+    work_importing.run(work_import, progress=progress)
 
 
 # --- Label Studio -----------------------------------------------------------------------------
@@ -425,16 +420,13 @@ def _write(work_import, work: pd.DataFrame, gold: pd.DataFrame, keys: pd.DataFra
     total = len(work)
     if progress and total:
         progress.set_total(total + 4)
-    for start in range(0, total, BATCH):
-        batch = work.iloc[start : start + BATCH]
-        with transaction.atomic():
-            _upsert_annotations(project, batch, work_import)
-        if progress:
-            progress.advance(
-                _("%(done)s of %(total)s annotations written")
-                % {"done": start + len(batch), "total": total},
-                steps=len(batch),
-            )
+    batches_write(
+        total,
+        lambda start, stop: _upsert_annotations(project, work.iloc[start:stop], work_import),
+        size=BATCH,
+        progress=progress,
+        written=_("%(done)s of %(total)s annotations written"),
+    )
     with transaction.atomic():
         _rebuild(project, keys, work_import)
     if progress:

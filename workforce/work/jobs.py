@@ -6,8 +6,11 @@ running the import again changes nothing twice: it is resumed once, then failed.
 from workforce.core.models import Job
 from workforce.core.services import job_kind_register
 
-from .imports import work_import_retry, work_import_stopped
+from .imports import work_importing
 
 job_kind_register(
-    Job.Kind.WORK_IMPORT, resumable=True, stopped=work_import_stopped, retry=work_import_retry
+    Job.Kind.WORK_IMPORT,
+    resumable=True,
+    stopped=work_importing.stopped,
+    retry=work_importing.retry,
 )

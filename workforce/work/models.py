@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from workforce.core.storage import private_storage
+from workforce.core.imports import FileImport
 
 MINUTES_A_DAY = 24 * 60
 # Far above what one person does in a day (about 100 items for a newcomer), far below where
@@ -32,9 +32,11 @@ class Source(models.TextChoices):
     API = "api", _("Pushed by a tool")
 
 
-class WorkImport(models.Model):
+class WorkImport(FileImport):
     """One uploaded export: read, checked and written in the background; its report says what
     was written and what was not, and why."""
+
+    upload_folder = "work-imports"
 
     class Format(models.TextChoices):
         LABEL_STUDIO = "label_studio", _("Label Studio JSON export")
@@ -56,8 +58,6 @@ class WorkImport(models.Model):
         related_name="work_imports",
         verbose_name=_("project"),
     )
-    file = models.FileField(_("file"), storage=private_storage, upload_to="work-imports/%Y/%m/")
-    file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     lead_time_ceiling_minutes = models.PositiveSmallIntegerField(
         _("longest credible time on one item (minutes)"),
@@ -66,13 +66,6 @@ class WorkImport(models.Model):
             "An annotation left open longer (a draft forgotten overnight) counts as this long."
         ),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
@@ -83,22 +76,10 @@ class WorkImport(models.Model):
     # [{"where": "row 4" or "worker, day", "message": "..."}], in the uploader's language.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("problems"), default=0)
-    job = models.ForeignKey(
-        "core.Job",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("job"),
-    )
 
-    class Meta:
+    class Meta(FileImport.Meta):
         verbose_name = _("work import")
         verbose_name_plural = _("work imports")
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.file_name
 
 
 class WorkRecord(models.Model):
