@@ -94,13 +94,17 @@ def evaluate(*, workers, day: date | None = None, progress: JobProgress | None =
     return len(ids)
 
 
+# The kind of the job that evaluates everyone (registered with its label in jobs.py).
+CAREER_EVALUATION_JOB = "career_evaluation"
+
+
 def evaluate_everyone_start(*, by) -> Job:
     """Evaluate every active worker in the background, on a progress bar."""
     from .tasks import evaluate_job
 
     if not queries.can_evaluate_everyone(by):
         raise CareerError(_("Only HR can evaluate everyone at once."))
-    return job_start(kind=Job.Kind.CAREER_EVALUATION, started_by=by, task=evaluate_job)
+    return job_start(kind=CAREER_EVALUATION_JOB, started_by=by, task=evaluate_job)
 
 
 # --- cases -------------------------------------------------------------------------------------

@@ -47,6 +47,10 @@ def _render(report: Report, file_format: str, *, made_by) -> bytes:
 # --- large files, in the background -------------------------------------------------------
 
 
+# The kind of the job that builds a report file (registered with its label in jobs.py).
+REPORT_JOB = "report"
+
+
 def report_file_start(*, user, slug: str, report_filter: ReportFilter, file_format: str) -> Job:
     """Queue the report's file; the same file asked for again while it is being made follows
     the job already running instead of starting another."""
@@ -74,7 +78,7 @@ def report_file_start(*, user, slug: str, report_filter: ReportFilter, file_form
             owner=user, slug=slug, filter_query=query, format=file_format
         )
         job = job_start(
-            kind=Job.Kind.REPORT,
+            kind=REPORT_JOB,
             started_by=user,
             task=make_report_file,
             args=(str(report_file.pk),),

@@ -182,6 +182,7 @@ def build_world() -> World:
     from tests.factories import turn_on_mfa
     from tests.recruitment.conftest import apply, make_opening, pdf_bytes
     from workforce.core.models import Job
+    from workforce.demo.jobs import DEMO_REBUILD_JOB
     from workforce.payroll.models import (
         Adjustment,
         BankAccount,
@@ -341,7 +342,7 @@ def build_world() -> World:
     _wagtail_objects(targets, boss)
     _wagtail_workflow(world, guideline, boss)
     turn_on_mfa(person.user)
-    targets[Job] = Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=boss).pk
+    targets[Job] = Job.objects.create(kind=DEMO_REBUILD_JOB, started_by=boss).pk
     targets[DBTaskResult] = DBTaskResult.objects.create(
         task_path="workforce.demo.tasks.rebuild_demo_data",
         args_kwargs={"args": [], "kwargs": {"job_id": str(targets[Job])}},

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ROLE_NAMES
 from tests.factories import TeamFactory, UserFactory, WorkerFactory
 from workforce.core.models import Job
+from workforce.demo.jobs import DEMO_REBUILD_JOB
 
 pytestmark = pytest.mark.django_db
 
@@ -528,7 +529,7 @@ def objects(make_user):
     team = TeamFactory()
     projects = _project_objects(admin)
     return {
-        "job": {"pk": Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=admin).pk},
+        "job": {"pk": Job.objects.create(kind=DEMO_REBUILD_JOB, started_by=admin).pk},
         "other_worker": {"pk": WorkerFactory().pk},
         "other_team": {"pk": TeamFactory().pk},
         "team": team,

@@ -16,7 +16,7 @@ from careers.models import (
     Evaluation,
     PromotionCase,
 )
-from careers.services import CareerError
+from careers.services import CAREER_EVALUATION_JOB, CareerError
 from tests.factories import WorkerFactory
 from workforce.core.models import Job
 from workforce.payroll.models import Adjustment, SchemeAssignment
@@ -549,7 +549,7 @@ def test_hr_evaluates_every_active_worker_on_a_progress_bar(
         job = services.evaluate_everyone_start(by=hr)
     job.refresh_from_db()
     active = Worker.objects.active().count()
-    assert job.kind == Job.Kind.CAREER_EVALUATION and job.status == Job.Status.DONE
+    assert job.kind == CAREER_EVALUATION_JOB and job.status == Job.Status.DONE
     assert job.done == job.total == active
     assert Evaluation.objects.count() == active
     assert not Evaluation.objects.filter(worker__status=Worker.Status.LEFT).exists()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from careers import services
 from careers.models import CareerStep, Evaluation, PromotionCase
+from careers.services import CAREER_EVALUATION_JOB
 from tests.factories import DomainFactory, ExpertiseFactory, TeamFactory, WorkerFactory
 from workforce.core.models import Job
 from workforce.payroll.models import Adjustment
@@ -485,7 +486,7 @@ def test_hr_evaluates_everyone_and_follows_the_job(client, hr, manager):
     client.force_login(hr)
     assert "Evaluate everyone now" in visible(client.get(reverse("careers:pipeline")))
     response = client.post(reverse("careers:evaluate-everyone"))
-    job = Job.objects.get(kind=Job.Kind.CAREER_EVALUATION)
+    job = Job.objects.get(kind=CAREER_EVALUATION_JOB)
     assert response.url == reverse("shell:job-detail", kwargs={"pk": job.pk})
     assert job.started_by == hr
     client.force_login(manager)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.services import REPORT_JOB
 from tests.factories import SiteFactory, WorkerFactory
 from tests.payroll.conftest import (  # noqa: F401  (fixtures)
     MARCH,
@@ -22,6 +23,7 @@ from workforce.attendance import imports
 from workforce.attendance.models import AttendanceRecord, ClockImport
 from workforce.core.models import Job
 from workforce.core.services import LEASE, MAX_ATTEMPTS, jobs_recover_stale
+from workforce.demo.jobs import DEMO_REBUILD_JOB
 from workforce.payroll import services as payroll
 from workforce.payroll.models import PayLine, PayrollRun
 
@@ -131,7 +133,7 @@ def test_an_import_that_dies_twice_fails_saying_what_was_kept_and_may_start_agai
 
 def test_a_job_whose_worker_still_beats_is_left_alone(make_user):
     job = Job.objects.create(
-        kind=Job.Kind.DEMO_REBUILD,
+        kind=DEMO_REBUILD_JOB,
         started_by=make_user("superuser"),
         status=Job.Status.RUNNING,
         started_at=timezone.now() - timedelta(hours=1),
@@ -143,7 +145,7 @@ def test_a_job_whose_worker_still_beats_is_left_alone(make_user):
 
 
 def test_a_stopped_job_of_a_kind_without_hooks_fails_with_a_plain_message(make_user):
-    job = Job.objects.create(kind=Job.Kind.REPORT, started_by=make_user("superuser"))
+    job = Job.objects.create(kind=REPORT_JOB, started_by=make_user("superuser"))
     worker_died(job, attempts=1)
     jobs_recover_stale(now=timezone.now())
     job.refresh_from_db()
@@ -165,3 +167,25 @@ def _upload(text: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("clock.csv", text.encode(), content_type="text/csv")
+
+
+def test_each_app_registers_its_kinds_of_job_with_their_labels(make_user):
+    from workforce.core.services import job_kinds
+
+    labels = {kind: str(registered.label) for kind, registered in job_kinds().items()}
+    assert labels == {
+        "demo_rebuild": "Rebuild the demo data",
+        "candidate_import": "Import candidates",
+        "clock_check": "Check a clock file",
+        "clock_import": "Import check-ins and check-outs",
+        "work_import": "Import work from an annotation tool",
+        "payroll_run": "Calculate a payroll run",
+        "payslips": "Make a run's payslips",
+        "career_evaluation": "Evaluate everyone for promotion",
+        "report": "Build a report",
+    }
+    job = Job.objects.create(kind="payslips", started_by=make_user("superuser"))
+    assert (
+        job.kind_label == "Make a run's payslips" and str(job) == "Make a run's payslips (Queued)"
+    )
+    assert Job(kind="gone_kind").kind_label == "gone_kind"  # a kind no app registers any more

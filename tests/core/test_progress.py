@@ -3,6 +3,7 @@ from django.tasks import task
 
 from workforce.core.models import Job
 from workforce.core.services import job_running, job_start
+from workforce.demo.jobs import DEMO_REBUILD_JOB
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,7 @@ def test_a_failing_job_is_marked_failed_with_its_reason(
     make_user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_start(
-            kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=_failing_job
-        )
+        job = job_start(kind=DEMO_REBUILD_JOB, started_by=make_user("superuser"), task=_failing_job)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.done == 1 and job.total == 3

@@ -6,6 +6,7 @@ from django.urls import reverse
 from workforce.core.models import Job
 from workforce.core.services import job_start
 from workforce.demo import builder
+from workforce.demo.jobs import DEMO_REBUILD_JOB
 from workforce.people.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_messages_are_written_in_the_starters_language(
 
     with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
         job = job_start(
-            kind=Job.Kind.DEMO_REBUILD, started_by=make_user("superuser"), task=rebuild_demo_data
+            kind=DEMO_REBUILD_JOB, started_by=make_user("superuser"), task=rebuild_demo_data
         )
     job.refresh_from_db()
     assert job.language == "fr"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tests.recruitment.conftest import apply, make_opening
 from workforce.core.models import Job
 from workforce.recruitment import imports
+from workforce.recruitment.imports import CANDIDATE_IMPORT_JOB
 from workforce.recruitment.models import Application, Candidate, CandidateImport, OpeningPage
 from workforce.recruitment.services import RecruitmentError
 
@@ -332,7 +333,7 @@ def test_the_same_person_is_recognised_by_phone_across_openings(
 def test_progress_is_reported_row_by_row(opening, hr):
     from workforce.core.services import JobProgress
 
-    job = Job.objects.create(kind=Job.Kind.CANDIDATE_IMPORT, started_by=hr)
+    job = Job.objects.create(kind=CANDIDATE_IMPORT_JOB, started_by=hr)
     candidate_import = check(csv_upload([person(1), person(2), person(3, consent="")]), hr)
     imports.candidate_import_run(
         candidate_import=candidate_import, only_valid=True, progress=JobProgress(job.pk)
@@ -414,7 +415,7 @@ def test_upload_check_run_and_see_the_applications(
         response = client.post(run_url, {"mode": "all"})
     job = Job.objects.get()
     assert response.url == reverse("shell:job-detail", kwargs={"pk": job.pk})
-    assert job.kind == Job.Kind.CANDIDATE_IMPORT and job.status == Job.Status.DONE
+    assert job.kind == CANDIDATE_IMPORT_JOB and job.status == Job.Status.DONE
     assert job.started_by == hr and job.result_url == detail_url
     assert (job.done, job.total) == (2, 2)
     candidate_import.refresh_from_db()

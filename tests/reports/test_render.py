@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from reports import render
 from reports.base import Figure, Report, ReportFilter, Table
+from reports.services import REPORT_JOB
 from workforce.core.models import Job
 
 from .conftest import MARCH, MARCH_END, fake_build
@@ -281,7 +282,7 @@ def test_a_large_reports_pdf_is_made_in_the_background_and_only_its_owner_downlo
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.get(f"/reports/payroll/report.pdf?{QUERY}")
     assert response.status_code == 302 and response.url.startswith("/jobs/")
-    job = Job.objects.get(kind=Job.Kind.REPORT)
+    job = Job.objects.get(kind=REPORT_JOB)
     assert job.status == Job.Status.DONE and job.percent == 100
     assert job.result_url.startswith("/reports/files/")
     progress = get(admin_client, response.url).content.decode()
@@ -306,7 +307,7 @@ def test_the_same_large_file_asked_for_twice_follows_the_job_already_running(
     second = admin_client.get(f"/reports/payroll/report.xlsx?{QUERY}")
     assert first.status_code == second.status_code == 302
     assert first.url == second.url
-    assert Job.objects.filter(kind=Job.Kind.REPORT).count() == 1
+    assert Job.objects.filter(kind=REPORT_JOB).count() == 1
 
 
 def test_a_long_table_is_cut_alike_on_the_page_and_in_the_pdf_but_whole_in_the_files(

@@ -15,6 +15,7 @@ from tests.payroll.conftest import (  # noqa: F401  (fixtures)
 )
 from workforce.core.models import Job
 from workforce.core.services import MAX_ATTEMPTS, jobs_recover_stale
+from workforce.demo.jobs import DEMO_REBUILD_JOB
 from workforce.payroll import services as payroll
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_the_landing_page_explains_the_system_to_visitors(client):
 
 def test_an_unfinished_job_polls_with_htmx_and_returns_only_the_bar(client, make_user):
     admin = make_user("superuser")
-    job = Job.objects.create(kind=Job.Kind.DEMO_REBUILD, started_by=admin, done=3, total=12)
+    job = Job.objects.create(kind=DEMO_REBUILD_JOB, started_by=admin, done=3, total=12)
     client.force_login(admin)
     url = reverse("shell:job-detail", kwargs={"pk": job.pk})
     page = client.get(url).content.decode()

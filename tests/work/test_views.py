@@ -397,8 +397,9 @@ def test_a_label_studio_export_needs_its_project(client, project):
 
 def test_a_running_import_shows_the_progress_bar_and_polls_its_own_page(client, project):
     from workforce.core.models import Job
+    from workforce.work.imports import WORK_IMPORT_JOB
 
-    job = Job.objects.create(kind=Job.Kind.WORK_IMPORT, started_by=project.manager, total=4)
+    job = Job.objects.create(kind=WORK_IMPORT_JOB, started_by=project.manager, total=4)
     work_import = WorkImport.objects.create(
         file_format=WorkImport.Format.CSV,
         file_name="totals.csv",

@@ -290,6 +290,12 @@ def _report(*, data: bytes, name: str, by, progress: JobProgress | None = None) 
     }
 
 
+# The kinds of the jobs that check and import a clock file (registered with their labels in
+# jobs.py).
+CLOCK_CHECK_JOB = "clock_check"
+CLOCK_IMPORT_JOB = "clock_import"
+
+
 class ClockChecking(ImportStage):
     """Checking a large file in the background (core.imports.ImportStage). The report is kept
     in one write, and then the file is deleted; until then the import has no figures, so
@@ -297,7 +303,7 @@ class ClockChecking(ImportStage):
     the check with its reason; it can be tried again."""
 
     model = ClockImport
-    kind = Job.Kind.CLOCK_CHECK
+    kind = CLOCK_CHECK_JOB
     task = tasks.check_clock_file
     running = ClockImport.Status.CHECKING
     done = ClockImport.Status.CHECKED
@@ -364,7 +370,7 @@ class ClockImporting(ImportStage):
     uploader to start again."""
 
     model = ClockImport
-    kind = Job.Kind.CLOCK_IMPORT
+    kind = CLOCK_IMPORT_JOB
     task = tasks.import_clock_file
     running = ClockImport.Status.IMPORTING
     done = ClockImport.Status.IMPORTED

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Job
+from .services import job_kinds
 
 
 class ReadOnlyAdminMixin:
@@ -59,8 +61,34 @@ def _history_form_shown_only(self, request, object_id, version_id, extra_context
 SimpleHistoryAdmin.history_form_view = _history_form_shown_only
 
 
+class JobKindFilter(admin.SimpleListFilter):
+    """The kinds the apps registered, by their labels (the field has no choices)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = job_kinds()
+        return sorted(((k, str(kind.label or k)) for k, kind in kinds.items()), key=lambda i: i[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["kind", "status", "done", "total", "started_by", "created_at", "finished_at"]
-    list_filter = ["kind", "status"]
+    list_display = [
+        "kind_display",
+        "status",
+        "done",
+        "total",
+        "started_by",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = [JobKindFilter, "status"]
     readonly_fields = [f.name for f in Job._meta.fields]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_display(self, obj):
+        return obj.kind_label

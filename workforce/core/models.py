@@ -12,18 +12,8 @@ class Job(models.Model):
     got and which rows failed even while the worker is still busy or after it crashed.
     A running job holds a lease: its worker beats `heartbeat_at` every few seconds, and a job
     whose beat stopped is resumed or failed by services.jobs_recover_stale.
+    Its kind is one an app registered in its jobs.py (services.job_kind_register), with its label.
     """
-
-    class Kind(models.TextChoices):
-        DEMO_REBUILD = "demo_rebuild", _("Rebuild the demo data")
-        CANDIDATE_IMPORT = "candidate_import", _("Import candidates")
-        CLOCK_CHECK = "clock_check", _("Check a clock file")
-        CLOCK_IMPORT = "clock_import", _("Import check-ins and check-outs")
-        WORK_IMPORT = "work_import", _("Import work from an annotation tool")
-        PAYROLL_RUN = "payroll_run", _("Calculate a payroll run")
-        PAYSLIPS = "payslips", _("Make a run's payslips")
-        CAREER_EVALUATION = "career_evaluation", _("Evaluate everyone for promotion")
-        REPORT = "report", _("Build a report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -32,7 +22,7 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(_("kind"), max_length=50, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=50)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -68,7 +58,14 @@ class Job(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.get_status_display()})"
+        return f"{self.kind_label} ({self.get_status_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        """The label its app registered for its kind; the stored value if none did."""
+        from .services import job_kind  # services builds on this model
+
+        return str(job_kind(self.kind).label or self.kind)
 
     @property
     def is_finished(self) -> bool:

@@ -1,8 +1,9 @@
 """Writes of the core app: starting long work, recording its progress, and recovering work
 whose worker died.
 
-Each app says what its kinds of job need when a worker dies (put the owner back, start it
-again) in its own `jobs.py`, through `job_kind_register`; core imports no app.
+Each app names its kinds of job and says what they need when a worker dies (put the owner
+back, start it again) in its own `jobs.py`, through `job_kind_register`; core imports no app,
+so a new kind needs no core migration.
 """
 
 import logging
@@ -38,14 +39,16 @@ class JobError(Exception):
 
 @dataclass(frozen=True)
 class JobKind:
-    """What an app's kind of job needs when its worker dies.
+    """An app's kind of job: its name for people, and what it needs when its worker dies.
 
+    label: what the job pages and the admin call it (lazily translated).
     resumable: running the task again is safe (one transaction, or rows keyed so that each is
         written once), so a stopped job is enqueued again on another worker.
     stopped: puts the job's owner back so it can start again, returns the message to show.
     retry: starts the work again for a person, returning the new job; raises JobError.
     """
 
+    label: str = ""
     resumable: bool = False
     stopped: Callable[[Job], str] | None = None
     retry: Callable[[Job, object], Job] | None = None
@@ -55,8 +58,8 @@ _kinds: dict[str, JobKind] = {}
 _discovered = False
 
 
-def job_kind_register(kind: str, **hooks) -> None:
-    _kinds[kind] = JobKind(**hooks)
+def job_kind_register(kind: str, *, label: str, **hooks) -> None:
+    _kinds[kind] = JobKind(label=label, **hooks)
 
 
 def job_kind(kind: str) -> JobKind:
@@ -65,6 +68,12 @@ def job_kind(kind: str) -> JobKind:
         autodiscover_modules("jobs")
         _discovered = True
     return _kinds.get(kind, JobKind())
+
+
+def job_kinds() -> dict[str, JobKind]:
+    """Every registered kind, by its stored value (the admin's filter lists them)."""
+    job_kind("")  # discovers the apps' jobs.py modules once
+    return dict(_kinds)
 
 
 class JobProgress:

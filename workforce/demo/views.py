@@ -5,9 +5,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workforce.core.models import Job
 from workforce.core.services import job_start
 
+from .jobs import DEMO_REBUILD_JOB
 from .tasks import rebuild_demo_data
 
 
@@ -21,6 +21,6 @@ def can_rebuild_demo(user) -> bool:
 def rebuild(request):
     if not can_rebuild_demo(request.user):
         raise PermissionDenied
-    job = job_start(kind=Job.Kind.DEMO_REBUILD, started_by=request.user, task=rebuild_demo_data)
+    job = job_start(kind=DEMO_REBUILD_JOB, started_by=request.user, task=rebuild_demo_data)
     messages.info(request, _("The demo data is being rebuilt in the background."))
     return redirect("shell:job-detail", pk=job.pk)

@@ -1,16 +1,21 @@
-"""What a payroll calculation needs when its worker dies (see core.services.job_kind_register).
+"""Payroll's kinds of job, and what a calculation needs when its worker dies (see
+core.services.job_kind_register).
 
 The calculation is one transaction, so running it again is safe: it is resumed once, then
 failed with the run put back as it was."""
 
-from workforce.core.models import Job
+from django.utils.translation import gettext_lazy as _
+
 from workforce.core.services import job_kind_register
 
-from .services import run_calculation_retry, run_calculation_stopped
+from .payslips import PAYSLIPS_JOB
+from .services import PAYROLL_RUN_JOB, run_calculation_retry, run_calculation_stopped
 
 job_kind_register(
-    Job.Kind.PAYROLL_RUN,
+    PAYROLL_RUN_JOB,
+    label=_("Calculate a payroll run"),
     resumable=True,
     stopped=run_calculation_stopped,
     retry=run_calculation_retry,
 )
+job_kind_register(PAYSLIPS_JOB, label=_("Make a run's payslips"))

@@ -84,6 +84,10 @@ def _lock_open(run: PayrollRun) -> PayrollRun:
     return run
 
 
+# The kind of the job that calculates a run (registered with its label in jobs.py).
+PAYROLL_RUN_JOB = "payroll_run"
+
+
 def run_calculate_start(*, run: PayrollRun, by, only_failed: bool = False) -> Job:
     """Queue the calculation; the run's page follows its progress bar."""
     from .tasks import calculate_run
@@ -94,7 +98,7 @@ def run_calculate_start(*, run: PayrollRun, by, only_failed: bool = False) -> Jo
         if run.status == PayrollRun.Status.CALCULATING:
             raise PayrollError(_("This run is being calculated already."))
         job = job_start(
-            kind=Job.Kind.PAYROLL_RUN,
+            kind=PAYROLL_RUN_JOB,
             started_by=by,
             task=calculate_run,
             args=(run.pk, by.pk, only_failed),

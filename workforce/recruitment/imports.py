@@ -353,12 +353,16 @@ def _refusal(candidate_import: CandidateImport, only_valid: bool) -> str:
     return ""
 
 
+# The kind of the job that imports candidates (registered with its label in jobs.py).
+CANDIDATE_IMPORT_JOB = "candidate_import"
+
+
 class CandidateImporting(ImportStage):
     """Importing a checked file's rows in the background (core.imports.ImportStage). A worker
     that died puts the import back to checked: people already imported are skipped."""
 
     model = CandidateImport
-    kind = Job.Kind.CANDIDATE_IMPORT
+    kind = CANDIDATE_IMPORT_JOB
     task = tasks.import_candidates
     running = CandidateImport.Status.IMPORTING
     done = CandidateImport.Status.IMPORTED

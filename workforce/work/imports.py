@@ -26,7 +26,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from workforce.core.imports import ImportStage, batches_write, file_sha256
-from workforce.core.models import Job
 from workforce.core.services import JobProgress
 from workforce.core.tables import TableFileError, table_read
 from workforce.people.models import Worker
@@ -73,13 +72,17 @@ def work_import_start(
 UNUSABLE = (labelstudio.LabelStudioError, TableFileError, WorkError)
 
 
+# The kind of the job that imports work (registered with its label in jobs.py).
+WORK_IMPORT_JOB = "work_import"
+
+
 class WorkImporting(ImportStage):
     """Reading, checking and writing an uploaded file in the background
     (core.imports.ImportStage); the import keeps the report. A worker that died fails the
     import for its uploader to start again: what it wrote is keyed by the tool's ids."""
 
     model = WorkImport
-    kind = Job.Kind.WORK_IMPORT
+    kind = WORK_IMPORT_JOB
     task = tasks.import_work_file
     running = WorkImport.Status.IMPORTING
     done = WorkImport.Status.IMPORTED
