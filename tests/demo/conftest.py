@@ -1,2 +1,13 @@
-# The whole demo built twice, and its two payroll months, from the payroll tests' fixtures.
-from tests.payroll.conftest import built, months  # noqa: F401
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from workforce.payroll.models import first_of_month
+
+
+@pytest.fixture
+def months():
+    """The demo's two payroll months: (paid, open), the month before last and last month."""
+    open_month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
+    return first_of_month(open_month - timedelta(days=1)), open_month

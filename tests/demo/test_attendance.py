@@ -1,17 +1,12 @@
 """The attendance part of the demo: office hours for every team, two months of check-ins that
 follow each site's holidays (China's National Day week and the Saturday worked after it),
-leave at every state, contractors' timesheets, and nothing created twice.
-
-Building the whole demo takes seconds, so this module builds it twice, once for all its tests,
-inside a transaction rolled back at the end."""
+leave at every state, contractors' timesheets. The `demo` fixture gives each test the whole
+demo; tests/demo/test_builder.py checks that a second build creates nothing."""
 
 from datetime import date
 
 import pytest
-from django.apps import apps
-from django.db import transaction
 
-from tests.recruitment.conftest import careers_index
 from workforce.attendance import queries
 from workforce.attendance.days import attendance_days
 from workforce.attendance.models import (
@@ -22,59 +17,26 @@ from workforce.attendance.models import (
     TimesheetEntry,
     TimesheetWeek,
 )
-from workforce.demo import builder
 from workforce.people.models import EmploymentType, Team, User, Worker
 
 pytestmark = pytest.mark.django_db
 
-ATTENDANCE_KINDS = [
-    "schedules",
-    "company days off",
-    "leave requests",
-    "attendance records",
-    "timesheet weeks",
-    "timesheet entries",
-    "timesheet corrections",
-]
 NATIONAL_DAY = date(2026, 10, 1)
 ADJUSTED_WORKDAY = date(2026, 10, 10)  # a Saturday worked for the National Day week
-
-
-def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = builder.build()
-        first = _row_counts()
-        second = builder.build()
-        yield {
-            "first_summary": first_summary,
-            "first": first,
-            "second": second,
-            "after_second": _row_counts(),
-        }
-        transaction.set_rollback(True)
 
 
 def _shanghai():
     return Worker.objects.filter(site__name="Shanghai", team__isnull=False)
 
 
-def test_a_second_build_creates_nothing(built):
-    created = built["first_summary"].created
+def test_the_build_creates_two_months_of_attendance_and_eight_leave_requests(demo):
+    created = demo.summary.created
     assert created["attendance records"] > 1000
     assert created["leave requests"] == 8
     assert created["timesheet entries"] > 0
-    assert built["after_second"] == built["first"]
-    for kind in ATTENDANCE_KINDS:
-        assert built["second"].created.get(kind, 0) == 0, kind
 
 
-def test_every_team_works_office_hours_and_contractors_have_no_workday(built):
+def test_every_team_works_office_hours_and_contractors_have_no_workday(demo):
     for team in Team.objects.select_related("site"):
         schedule = Schedule.objects.get(team=team)
         hours = {(d.starts_at.hour, d.ends_at.strftime("%H:%M")) for d in schedule.days.all()}
@@ -94,7 +56,7 @@ def test_every_team_works_office_hours_and_contractors_have_no_workday(built):
     assert not AttendanceRecord.objects.filter(worker__in=contractors).exists()
 
 
-def test_shanghai_works_the_adjusted_saturday_and_rests_on_national_day(built):
+def test_shanghai_works_the_adjusted_saturday_and_rests_on_national_day(demo):
     days = attendance_days(_shanghai(), ADJUSTED_WORKDAY, ADJUSTED_WORKDAY)
     due = days[days["scheduled"] & days["employed"] & (days["leave_kind"] == "")]
     assert len(due) >= 15
@@ -113,7 +75,7 @@ def test_shanghai_works_the_adjusted_saturday_and_rests_on_national_day(built):
     ).exists()
 
 
-def test_the_shanghai_october_grid_shows_the_holiday_week_then_the_worked_saturday(built):
+def test_the_shanghai_october_grid_shows_the_holiday_week_then_the_worked_saturday(demo):
     month = queries.team_month(Team.objects.get(name="Shanghai Medical"), 2026, 10)
     an_chen = next(row for row in month.rows if row.worker.user.email == "annotator@example.com")
     status = {cell["date"].day: cell["status"] for cell in an_chen.days}
@@ -122,7 +84,7 @@ def test_the_shanghai_october_grid_shows_the_holiday_week_then_the_worked_saturd
     assert status[11] == DayStatus.REST_DAY
 
 
-def test_the_stays_look_like_office_days(built):
+def test_the_stays_look_like_office_days(demo):
     records = AttendanceRecord.objects.filter(worker__site__name="Shanghai")
     sources = set(records.values_list("source", flat=True))
     assert sources == {AttendanceRecord.Source.WEB, AttendanceRecord.Source.IMPORT}
@@ -137,7 +99,7 @@ def test_the_stays_look_like_office_days(built):
     assert 0 < share["half_day"] < 0.03
 
 
-def test_leave_at_every_state_and_two_requests_wait_for_the_supervisor(built):
+def test_leave_at_every_state_and_two_requests_wait_for_the_supervisor(demo):
     statuses = dict(
         LeaveRequest.objects.values_list("leave_type__kind", "status").filter(
             worker__user__email__in=[
@@ -162,7 +124,7 @@ def test_leave_at_every_state_and_two_requests_wait_for_the_supervisor(built):
     assert annual.taken == 2
 
 
-def test_an_hourly_contractor_has_approved_weeks_a_waiting_week_and_a_correction(built):
+def test_an_hourly_contractor_has_approved_weeks_a_waiting_week_and_a_correction(demo):
     weeks = TimesheetWeek.objects.filter(worker__employment_type=EmploymentType.HOURLY)
     approved = weeks.filter(status=TimesheetWeek.Status.APPROVED).select_related("worker__team")
     assert approved.exists()

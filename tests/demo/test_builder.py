@@ -1,3 +1,6 @@
+"""The demo's builder: the one test that builds the demo twice (a second build creates nothing,
+in any part), and the demo as the `demo` fixture gives it, built once per test worker."""
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -15,16 +18,21 @@ def _row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
-def test_loading_the_demo_twice_creates_nothing_the_second_time():
+def _private_files(settings):
+    return sorted(path.name for path in settings.PRIVATE_MEDIA_ROOT.rglob("*") if path.is_file())
+
+
+def test_loading_the_demo_twice_creates_nothing_the_second_time(settings):
     builder.build()
     first = _row_counts()
+    files = _private_files(settings)
     summary = builder.build()
     assert _row_counts() == first
     assert all(n == 0 for n in summary.created.values())
+    assert _private_files(settings) == files  # each upload (the work samples) kept once
 
 
-def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_rung():
-    builder.build()
+def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_rung(demo):
     assert set(Domain.objects.values_list("slug", flat=True)) == {"law", "medicine", "music"}
     sites = {s.name: s for s in Site.objects.all()}
     assert (sites["Shanghai"].currency, sites["Shanghai"].time_zone) == ("CNY", "Asia/Shanghai")
@@ -39,20 +47,18 @@ def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_r
     assert not Worker.objects.filter(team__isnull=True).exclude(status="left").exists()
 
 
-def test_there_is_one_demo_account_per_role():
-    builder.build()
+def test_there_is_one_demo_account_per_role(demo):
     for role in Role:
         assert User.objects.filter(groups__name=role, email__endswith="@example.com").exists(), role
 
 
-def test_load_demo_prints_the_logins(capsys):
+def test_load_demo_prints_the_logins(demo, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "hr@example.com" in out and people.DEMO_PASSWORD in out
 
 
-def test_rebuilding_recreates_a_deleted_demo_record():
-    builder.build()
+def test_rebuilding_recreates_a_deleted_demo_record(demo):
     # Teams cannot go any more (approved payroll runs keep the teams they paid); bank accounts can.
     account = BankAccount.objects.order_by("pk").first()
     worker_id = account.worker_id

@@ -1,16 +1,15 @@
 """The exams part of the demo: banks covering every kind, one exam per guideline, certificates
-in every state, and nothing created twice."""
+in every state. The `demo` fixture gives each test the whole demo; tests/demo/test_builder.py
+checks that a second build creates nothing."""
 
 import pytest
 from django.utils import timezone
 
 from exams import bank as question_bank
 from exams.models import Attempt, AttemptItem, Certificate, Exam, ExamSection, Question
-from tests.exams.factories import ChapterPageFactory, GuidelinePageFactory
 from training.models import GuidelinePage
 from workforce.demo import builder
 from workforce.demo import exams as exams_demo
-from workforce.people.models import Domain
 
 pytestmark = pytest.mark.django_db
 
@@ -40,38 +39,14 @@ class Progress:
         self.messages.append(str(message))
 
 
-@pytest.fixture
-def demo_world(monkeypatch):
-    """The core and training demo without this app's part, with a guideline per domain when
-    training's demo has not made them, and one guideline after a major revision, so that some
-    certificates await recertification."""
-    with monkeypatch.context() as patched:
-        patched.setattr(exams_demo, "build", lambda **kwargs: None)
-        builder.build()
-    for slug in ["law", "medicine", "music"]:
-        if not GuidelinePage.objects.filter(domain__slug=slug).exists():
-            guideline = GuidelinePageFactory(
-                title=f"{slug.title()} guideline", domain=Domain.objects.get(slug=slug)
-            )
-            for number in range(1, 4):
-                ChapterPageFactory(parent=guideline, title=f"{slug} chapter {number}")
-    if not GuidelinePage.objects.filter(major_version__gt=1).exists():
-        GuidelinePage.objects.filter(domain__slug="music").update(major_version=2)
-
-
-def test_building_the_demo_twice_creates_nothing_the_second_time(demo_world):
-    builder.build()
+def test_the_demo_has_banks_of_questions_and_certificates(demo):
     first = _counts()
     assert first["Question"] >= 60 and first["Certificate"] > 0
-    summary = builder.build()
-    assert _counts() == first
-    for kind in ["questions", "exams", "exam sections", "attempts", "certificates"]:
-        assert summary.created.get(kind, 0) == 0, kind
 
 
-def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(demo_world):
+def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(demo):
     progress = Progress()
-    exams_demo.build(summary=builder.DemoSummary(), progress=progress)
+    exams_demo.build(summary=builder.DemoSummary(), progress=progress)  # a step per guideline
     assert len(progress.messages) == 3
     for slug in ["law", "medicine", "music"]:
         guideline = GuidelinePage.objects.filter(domain__slug=slug).first()
@@ -91,8 +66,7 @@ def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(d
         assert question_bank.section_shortfalls(guideline=guideline, sections=sections) == {}
 
 
-def test_demo_certificates_are_valid_expired_or_awaiting_recertification(demo_world):
-    builder.build()
+def test_demo_certificates_are_valid_expired_or_awaiting_recertification(demo):
     today = timezone.localdate()
     states = {c.state_on(today) for c in Certificate.objects.all()}
     assert {"valid", "expired"} <= states
@@ -110,10 +84,9 @@ def test_demo_certificates_are_valid_expired_or_awaiting_recertification(demo_wo
     assert medicine.state_on(today) == "valid"
 
 
-def test_the_demo_attempts_give_the_item_analysis_something_to_flag(demo_world):
+def test_the_demo_attempts_give_the_item_analysis_something_to_flag(demo):
     from exams import analysis
 
-    builder.build()
     figures = analysis.exam_figures(exam=Exam.objects.get(title="Legal annotation certification"))
     assert figures.attempts >= 8 and 0 < figures.pass_rate < 1
     assert figures.flagged >= 1

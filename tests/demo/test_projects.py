@@ -1,19 +1,14 @@
 """The projects part of the demo: three projects, one per domain and one with harmful content,
-workers at every onboarding state on each, the ready ones assigned, and nothing created twice.
-
-Building the whole demo takes seconds, so this module builds it twice, once for all its tests,
-inside a transaction rolled back at the end."""
+workers at every onboarding state on each, the ready ones assigned. The `demo` fixture gives
+each test the whole demo; tests/demo/test_builder.py checks that a second build creates
+nothing."""
 
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.db import transaction
 from django.utils import timezone
 
-from tests.recruitment.conftest import careers_index
-from workforce.demo import builder
 from workforce.demo.projects import PROJECTS, TOKEN_NAME
 from workforce.people.models import User
 from workforce.projects import queries
@@ -22,52 +17,17 @@ from workforce.projects.queries import State
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_KINDS = [
-    "projects",
-    "daily targets",
-    "headcount needs",
-    "onboardings",
-    "NDA acknowledgements",
-    "assignments",
-    "tool tokens",
-    "attempts",
-    "certificates",
-]
-
-
-def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = builder.build()
-        first = _row_counts()
-        second = builder.build()
-        yield {
-            "first_summary": first_summary,
-            "first": first,
-            "second": second,
-            "after_second": _row_counts(),
-        }
-        transaction.set_rollback(True)
-
 
 def _checklists(name):
     return queries.checklists_for(Project.objects.get(name=name))
 
 
-def test_a_second_build_creates_nothing(built):
-    assert built["first_summary"].created["projects"] == 3
-    assert built["first_summary"].created["onboardings"] >= 30
-    assert built["after_second"] == built["first"]
-    for kind in PROJECT_KINDS:
-        assert built["second"].created.get(kind, 0) == 0, kind
+def test_the_build_creates_three_projects_and_their_onboardings(demo):
+    assert demo.summary.created["projects"] == 3
+    assert demo.summary.created["onboardings"] >= 30
 
 
-def test_three_active_projects_one_per_domain_run_by_the_demo_manager(built):
+def test_three_active_projects_one_per_domain_run_by_the_demo_manager(demo):
     projects = {p.domain.slug: p for p in Project.objects.select_related("domain", "manager")}
     assert set(projects) == {"law", "medicine", "music"}
     for project in projects.values():
@@ -94,7 +54,7 @@ def test_three_active_projects_one_per_domain_run_by_the_demo_manager(built):
     }
 
 
-def test_only_the_medical_project_has_harmful_content_with_limits_and_a_notice(built):
+def test_only_the_medical_project_has_harmful_content_with_limits_and_a_notice(demo):
     harmful = Project.objects.get(has_harmful_content=True)
     assert harmful.domain.slug == "medicine"
     assert "graphic trauma imaging" in harmful.description
@@ -106,7 +66,7 @@ def test_only_the_medical_project_has_harmful_content_with_limits_and_a_notice(b
 
 
 @pytest.mark.parametrize("name", [spec["name"] for spec in PROJECTS])
-def test_each_project_has_workers_at_every_onboarding_state(built, name):
+def test_each_project_has_workers_at_every_onboarding_state(demo, name):
     checklists = _checklists(name)
     states = Counter(c.state for c in checklists)
     assert states[State.READY] >= 3, states
@@ -119,7 +79,7 @@ def test_each_project_has_workers_at_every_onboarding_state(built, name):
     assert any(c.onboarding.worker.user.email.endswith("@example.org") for c in checklists)
 
 
-def test_steps_left_match_each_story(built):
+def test_steps_left_match_each_story(demo):
     law = {c.onboarding.worker.user.email: c for c in _checklists("Contract clause review")}
     annotator = law["annotator@example.com"]
     assert annotator.state == State.IN_PROGRESS
@@ -146,7 +106,7 @@ def test_steps_left_match_each_story(built):
 
 @pytest.mark.parametrize("name", [spec["name"] for spec in PROJECTS])
 def test_the_ready_workers_are_the_assigned_annotators_with_an_inspector_and_a_supervisor(
-    built, name
+    demo, name
 ):
     project = Project.objects.get(name=name)
     ready = {w.pk for w in queries.ready_workers(project)}
@@ -165,7 +125,7 @@ def test_the_ready_workers_are_the_assigned_annotators_with_an_inspector_and_a_s
     assert staffing["ready"] == len(ready) and staffing["assigned"] == len(current)
 
 
-def test_one_assignment_has_ended_and_the_demo_accounts_see_projects(built):
+def test_one_assignment_has_ended_and_the_demo_accounts_see_projects(demo):
     ended = Assignment.objects.filter(ends_on__isnull=False)
     assert ended.count() == 1
     assert not ended.get().is_current()
@@ -187,7 +147,7 @@ def test_one_assignment_has_ended_and_the_demo_accounts_see_projects(built):
     ]
 
 
-def test_a_tool_token_exists_for_the_annotation_tool(built):
+def test_a_tool_token_exists_for_the_annotation_tool(demo):
     token = ToolToken.objects.get(name=TOKEN_NAME)
     assert token.revoked_at is None and token.created_by.email == "pm@example.com"
     # Scoped like a real tool's: every demo project, reading and writing.

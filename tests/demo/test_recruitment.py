@@ -1,21 +1,15 @@
 """The recruitment part of the demo: six openings, about 80 candidates at every stage with their
-history, real screening exams, a few hires, and nothing created twice.
-
-Building the whole demo takes seconds, so this module builds it twice, once for all its tests,
-inside a transaction rolled back at the end."""
+history, real screening exams, a few hires. The `demo` fixture gives each test the whole demo;
+tests/demo/test_builder.py checks that a second build creates nothing."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.db import transaction
 from django.utils import timezone
 
 from exams import queries as exam_queries
 from exams.models import Attempt, Exam
-from tests.recruitment.conftest import careers_index
-from workforce.demo import builder
 from workforce.demo import reports as reports_demo
 from workforce.people.models import User, Worker
 from workforce.recruitment import queries
@@ -34,28 +28,7 @@ OPEN = {"legal-contract-reviewer", "radiology-report-reviewer", "music-rater"}
 CLOSED = {"legal-qa-specialist", "clinical-notes-annotator", "composition-critic"}
 
 
-def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        careers_index()  # put the page tree back if a transactional test flushed it
-        builder.build()
-        first = _row_counts()
-        second = builder.build()
-        yield {"first": first, "second": second, "after_second": _row_counts()}
-        transaction.set_rollback(True)
-
-
-def test_a_second_build_creates_nothing(built):
-    assert built["after_second"] == built["first"]
-    for kind in ["openings", "candidates", "applications", "screening attempts", "users"]:
-        assert built["second"].created.get(kind, 0) == 0, kind
-
-
-def test_each_domain_has_an_open_and_a_closed_opening_with_its_requirements(built):
+def test_each_domain_has_an_open_and_a_closed_opening_with_its_requirements(demo):
     openings = {opening.slug: opening for opening in OpeningPage.objects.live()}
     assert set(openings) == OPEN | CLOSED
     assert {slug for slug, o in openings.items() if o.accepts_applications()} == OPEN
@@ -80,7 +53,7 @@ def test_each_domain_has_an_open_and_a_closed_opening_with_its_requirements(buil
     )
 
 
-def test_about_eighty_candidates_at_every_stage_some_on_two_openings(built):
+def test_about_eighty_candidates_at_every_stage_some_on_two_openings(demo):
     assert 75 <= Candidate.objects.count() <= 85
     for stage in Stage:
         assert Application.objects.filter(stage=stage).exists(), stage
@@ -97,7 +70,7 @@ def test_about_eighty_candidates_at_every_stage_some_on_two_openings(built):
     assert 100 in scores and min(scores) < 70
 
 
-def test_every_application_has_a_history_spread_over_the_last_three_months(built):
+def test_every_application_has_a_history_spread_over_the_last_three_months(demo):
     now = timezone.now()
     applied = list(Application.objects.values_list("applied_at", flat=True))
     assert min(applied) > now - timedelta(days=110)
@@ -113,7 +86,7 @@ def test_every_application_has_a_history_spread_over_the_last_three_months(built
     assert 7 <= rows[("Medicine", "Radiology report reviewer")]["median_days_to_hire"] <= 60
 
 
-def test_exam_results_come_from_real_screening_attempts(built):
+def test_exam_results_come_from_real_screening_attempts(demo):
     graded = Attempt.objects.filter(exam__purpose=Exam.Purpose.SCREENING, status="graded")
     assert graded.filter(passed=True).count() >= 5 and graded.filter(passed=False).count() >= 5
     for stage, passed in [(Stage.EXAM_PASSED, True), (Stage.EXAM_FAILED, False)]:
@@ -128,7 +101,7 @@ def test_exam_results_come_from_real_screening_attempts(built):
     assert Application.objects.filter(stage=Stage.HIRED, exam_attempt__passed=True).exists()
 
 
-def test_interviews_and_offers_are_held_by_the_demo_staff(built):
+def test_interviews_and_offers_are_held_by_the_demo_staff(demo):
     interviews = Interview.objects.all()
     assert interviews.filter(evaluated_at__isnull=False).exists()
     assert interviews.filter(evaluated_at__isnull=True, scheduled_at__gt=timezone.now()).exists()
@@ -145,7 +118,7 @@ def test_interviews_and_offers_are_held_by_the_demo_staff(built):
         assert application.offer.respond_by >= timezone.localdate()
 
 
-def test_hired_applicants_are_onboarding_workers_with_verified_expertise(built):
+def test_hired_applicants_are_onboarding_workers_with_verified_expertise(demo):
     hired = Application.objects.filter(stage=Stage.HIRED)
     assert 3 <= hired.count() <= 5
     # The core demo's roster stays about sixty (beside the reports demo's leavers and new hire).
@@ -161,7 +134,7 @@ def test_hired_applicants_are_onboarding_workers_with_verified_expertise(built):
         assert not worker.user.groups.filter(name="Candidate").exists()
 
 
-def test_the_demo_candidate_can_take_the_legal_screening_exam_right_away(built):
+def test_the_demo_candidate_can_take_the_legal_screening_exam_right_away(demo):
     user = User.objects.get(email="candidate@example.com")
     applications = {a.opening.slug: a for a in Application.objects.filter(candidate__user=user)}
     legal = applications["legal-contract-reviewer"]

@@ -6,7 +6,6 @@ from django.test import Client
 from reports import queries
 from reports.forms import ReportFilterForm
 from reports.registry import REPORTS
-from tests.payroll.conftest import built, months  # noqa: F401
 from workforce.people.models import User, Worker
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +28,11 @@ def _table(report, key):
     return next(table for table in report.tables if table.key == key).frame
 
 
-def test_a_second_build_adds_no_leaver(built):  # noqa: F811
-    assert built["first_summary"].created["workers"] >= 10
-    assert built["second"].created.get("workers", 0) == 0
-    assert built["after_second"] == built["first"]
+def test_the_build_creates_the_leavers_and_the_new_hire(demo):
+    assert demo.summary.created["workers"] >= 10
 
 
-def test_hr_sees_a_year_of_leavers_with_their_reasons_and_a_new_hire_at_risk(built):  # noqa: F811
+def test_hr_sees_a_year_of_leavers_with_their_reasons_and_a_new_hire_at_risk(demo):
     report = _default_report("hr@example.com", "retention")
     assert (report.report_filter.end - report.report_filter.start).days >= 364
     everyone = _table(report, "survival").iloc[0]
@@ -49,14 +46,14 @@ def test_hr_sees_a_year_of_leavers_with_their_reasons_and_a_new_hire_at_risk(bui
     assert (at_risk.attendance_before, at_risk.attendance_last) == (1.0, 0.0)
 
 
-def test_the_leavers_do_not_read_as_absent_on_the_attendance_report(built):  # noqa: F811
+def test_the_leavers_do_not_read_as_absent_on_the_attendance_report(demo):
     leavers = Worker.objects.filter(employee_number__contains="-R0")
     assert leavers.count() == 9 and not leavers.exclude(status=Worker.Status.LEFT).exists()
     report = _default_report("pm@example.com", "attendance")
     assert _figures(report)["attendance_rate"] > 0.9
 
 
-def test_the_supervisor_opens_the_payroll_report_on_the_month_payroll_paid(built, months):  # noqa: F811
+def test_the_supervisor_opens_the_payroll_report_on_the_month_payroll_paid(demo, months):
     paid, waiting = months
     report = _default_report("supervisor@example.com", "payroll")
     assert report.report_filter.start == paid
@@ -72,7 +69,7 @@ def test_the_supervisor_opens_the_payroll_report_on_the_month_payroll_paid(built
     assert "is still being checked" in page.content.decode()
 
 
-def test_every_report_opens_for_the_roles_that_need_it(built):  # noqa: F811
+def test_every_report_opens_for_the_roles_that_need_it(demo):
     for email, slugs in {
         "supervisor@example.com": {"payroll", "attendance", "quality", "statement"},
         "pm@example.com": {"attendance", "quality", "recruitment", "statement"},

@@ -1,22 +1,15 @@
 """The work part of the demo: each project's Label Studio sample imported through the real
 importer with its dates moved up to the last workday, the inspectors' reviews, agreement on
-every project, the outliers a team lead should see, and nothing created twice.
-
-Building the whole demo takes about a minute, so this module builds it twice, once for all its
-tests, inside a transaction rolled back at the end."""
+every project, the outliers a team lead should see. The `demo` fixture gives each test the
+whole demo; tests/demo/test_builder.py checks that a second build creates nothing."""
 
 import json
 from datetime import timedelta
 
 import pandas as pd
 import pytest
-from django.apps import apps
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
-from tests.recruitment.conftest import careers_index
-from workforce.demo import builder
 from workforce.demo import work as work_demo
 from workforce.people.models import Team, Worker
 from workforce.projects.models import Assignment, Project
@@ -32,43 +25,7 @@ from workforce.work.models import (
 
 pytestmark = pytest.mark.django_db
 
-WORK_KINDS = [
-    "work imports",
-    "annotations",
-    "work records",
-    "gold answers",
-    "quality reviews",
-    "error types",
-    "tool accounts",
-    "score formulas",
-]
 SAMPLES = {sample.project: sample for sample in work_demo.SAMPLES}
-
-
-def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    private = tmp_path_factory.mktemp("private")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PRIVATE_MEDIA_ROOT=private),
-        transaction.atomic(),
-    ):
-        careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = builder.build()
-        first = _row_counts()
-        second = builder.build()
-        yield {
-            "files": sorted(path.name for path in private.rglob("*.json")),
-            "first_summary": first_summary,
-            "first": first,
-            "second": second,
-            "after_second": _row_counts(),
-        }
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -94,24 +51,18 @@ def _annotators(project):
     )
 
 
-def test_a_second_build_creates_nothing(built):
-    created = built["first_summary"].created
+def test_the_build_imports_three_samples_kept_as_uploads(demo):
+    created = demo.summary.created
     assert created["work imports"] == 3
     assert created["annotations"] > 10_000
     assert created["quality reviews"] > 30
     assert created["score formulas"] == 1
     assert created["tool accounts"] == 3
-    for model in (WorkRecord, Annotation, QualityReview, WorkImport):
-        label = model._meta.label
-        assert built["after_second"][label] == built["first"][label], label
-    assert built["after_second"] == built["first"]
-    for kind in WORK_KINDS:
-        assert built["second"].created.get(kind, 0) == 0, kind
-    assert len(built["files"]) == 3
+    assert len([name for name in demo.files if name.endswith(".json")]) == 3
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_every_annotator_has_work_and_a_performance_score(built, name, period):
+def test_every_annotator_has_work_and_a_performance_score(demo, name, period):
     project = Project.objects.get(name=name)
     annotators = _annotators(project)
     assert len(annotators) >= 2
@@ -124,7 +75,7 @@ def test_every_annotator_has_work_and_a_performance_score(built, name, period):
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_agreement_has_data_on_every_project(built, name, period):
+def test_agreement_has_data_on_every_project(demo, name, period):
     project = Project.objects.get(name=name)
     assert project.label_scale == SAMPLES[name].label_scale
     agreement = metrics.agreement(project, *period)
@@ -135,20 +86,20 @@ def test_agreement_has_data_on_every_project(built, name, period):
     assert len(agreement.estimated_accuracy) == agreement.annotators
 
 
-def test_music_ratings_are_compared_as_ordinal_scores(built, period):
+def test_music_ratings_are_compared_as_ordinal_scores(demo, period):
     music = Project.objects.get(name="Generated music rating")
     assert music.label_scale == Project.LabelScale.ORDINAL
     assert not Annotation.objects.filter(project=music, score__isnull=True).exists()
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_the_import_report_lists_the_unknown_user_and_the_capped_drafts(built, name):
+def test_the_import_report_lists_the_unknown_user_and_the_capped_drafts(demo, name):
     sample = SAMPLES[name]
     work_import = WorkImport.objects.get(project__name=name)
     assert work_import.status == WorkImport.Status.IMPORTED
     assert work_import.file_name == f"label-studio-{sample.slug}.json"
     assert work_import.uploaded_by.email == "pm@example.com"
-    assert sample.file_name in built["files"]  # kept like any upload, once
+    assert sample.file_name in demo.files  # kept like any upload
     unknown = sample.unknown_user
     user_id = str(unknown["id"] if isinstance(unknown, dict) else unknown)
     assert [u["user"] for u in work_import.unknown_users] == [user_id]
@@ -168,14 +119,14 @@ def test_the_import_report_lists_the_unknown_user_and_the_capped_drafts(built, n
     assert 0.04 < gold_share < 0.07
 
 
-def test_work_is_on_workdays_up_to_the_last_one_before_today(built):
+def test_work_is_on_workdays_up_to_the_last_one_before_today(demo):
     days = set(WorkRecord.objects.values_list("worked_on", flat=True))
     assert max(days) == work_demo.last_workday_before(timezone.localdate())
     assert all(day.weekday() < 5 for day in days)
     assert min(days) >= timezone.localdate() - timedelta(days=work_demo.SAMPLE_DAYS + 4)
 
 
-def test_the_radiology_exposure_limits_hold(built):
+def test_the_radiology_exposure_limits_hold(demo):
     radiology = Project.objects.get(name="Radiology report labelling")
     frame = pd.DataFrame.from_records(
         WorkRecord.objects.filter(project=radiology).values(
@@ -187,7 +138,7 @@ def test_the_radiology_exposure_limits_hold(built):
     assert frame.groupby(["worker_id", "monday"])["active_minutes"].sum().max() <= 16 * 60
 
 
-def test_workers_named_by_label_studio_id_alone_are_mapped_and_credited(built):
+def test_workers_named_by_label_studio_id_alone_are_mapped_and_credited(demo):
     for sample in work_demo.SAMPLES:
         for annotator in sample.annotators:
             if annotator.by_id_only:
@@ -196,7 +147,7 @@ def test_workers_named_by_label_studio_id_alone_are_mapped_and_credited(built):
                 assert account.worker.work_records.exists()
 
 
-def test_the_profiles_show_in_the_figures(built, period):
+def test_the_profiles_show_in_the_figures(demo, period):
     table = metrics.quality(
         list(
             Worker.objects.filter(work_records__isnull=False)
@@ -221,7 +172,7 @@ def test_the_profiles_show_in_the_figures(built, period):
     assert 30 <= newcomer["items_per_day"] <= 50
 
 
-def test_team_pages_flag_the_fast_careless_annotator_and_the_sudden_drop(built, period):
+def test_team_pages_flag_the_fast_careless_annotator_and_the_sudden_drop(demo, period):
     flags = {}
     for team in Team.objects.all():
         for row in queries.team_work(team, *period).rows:
@@ -233,7 +184,7 @@ def test_team_pages_flag_the_fast_careless_annotator_and_the_sudden_drop(built, 
     }
 
 
-def test_inspectors_review_weekly_samples_and_rework(built):
+def test_inspectors_review_weekly_samples_and_rework(demo):
     for name in SAMPLES:
         project = Project.objects.get(name=name)
         reviews = QualityReview.objects.filter(project=project)
@@ -256,7 +207,7 @@ def test_inspectors_review_weekly_samples_and_rework(built):
     )
 
 
-def test_the_score_formula_has_the_default_weights(built):
+def test_the_score_formula_has_the_default_weights(demo):
     formula = ScoreFormula.objects.get()
     assert formula.effective_from == work_demo.FORMULA_FROM
     assert formula.weights == metrics.DEFAULT_FORMULA.weights

@@ -5,18 +5,12 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.db import transaction
-from django.test import override_settings
-from django.utils import timezone
 
 from tests.attendance.conftest import office_schedule, stay
 from tests.factories import SiteFactory, TeamFactory, WorkerFactory
 
 # The projects app's legal project (and what it needs).
 from tests.projects.conftest import certification, guideline, project  # noqa: F401
-from tests.recruitment.conftest import careers_index
-from workforce.demo import builder
 from workforce.payroll import services
 from workforce.payroll.models import (
     Allowance,
@@ -28,7 +22,6 @@ from workforce.payroll.models import (
     QualityBand,
     SchemeAssignment,
     SchemeVersion,
-    first_of_month,
 )
 from workforce.projects.models import DailyTarget
 from workforce.work.models import Source, WorkRecord
@@ -216,40 +209,3 @@ def timesheet(worker, project, entries: dict, *, by=None):
             minutes=minutes,
             created_by=by or worker.user,
         )
-
-
-# --- the whole demo, for the payroll and careers demo tests ---------------------------------
-
-
-def _row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole demo built twice (once per module that asks), inside a transaction rolled
-    back at the end: the first build's summary and row counts after each build."""
-    private = tmp_path_factory.mktemp("private")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PRIVATE_MEDIA_ROOT=private),
-        transaction.atomic(),
-    ):
-        careers_index()  # put the page tree back if a transactional test flushed it
-        first_summary = builder.build()
-        first = _row_counts()
-        second = builder.build()
-        yield {
-            "first_summary": first_summary,
-            "first": first,
-            "second": second,
-            "after_second": _row_counts(),
-        }
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def months():
-    """The demo's two payroll months: (paid, open), the month before last and last month."""
-    open_month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
-    return first_of_month(open_month - timedelta(days=1)), open_month
