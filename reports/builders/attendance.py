@@ -74,7 +74,31 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
     leave = _leave(workers, days, end.year) if not people.empty else empty_frame(LEAVE_COLUMNS)
 
     labels = _labels()
-    tables = [
+    return Report(
+        slug=SLUG,
+        title=_("Attendance"),
+        report_filter=report_filter,
+        subtitle=_("From %(start)s to %(end)s")
+        % {"start": formats.date_format(start), "end": formats.date_format(end)},
+        figures=_figures(by_team),
+        tables=_tables(
+            by_team,
+            by_month,
+            by_team_month,
+            heatmap,
+            leave,
+            rows_by_site=rows_by_site,
+            year=end.year,
+            labels=labels,
+        ),
+        charts=_charts(by_month, heatmap, labels),
+    )
+
+
+def _tables(
+    by_team, by_month, by_team_month, heatmap, leave, *, rows_by_site: bool, year: int, labels: dict
+) -> list[Table]:
+    return [
         Table(
             key="by_team",
             title=_("Attendance by team"),
@@ -122,19 +146,9 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
                 "left: the balances of %(year)s, summed over the workers employed in the period, "
                 "as each worker's own page shows them."
             )
-            % {"year": end.year},
+            % {"year": year},
         ),
     ]
-    return Report(
-        slug=SLUG,
-        title=_("Attendance"),
-        report_filter=report_filter,
-        subtitle=_("From %(start)s to %(end)s")
-        % {"start": formats.date_format(start), "end": formats.date_format(end)},
-        figures=_figures(by_team),
-        tables=tables,
-        charts=_charts(by_month, heatmap, labels),
-    )
 
 
 def _workers(report_filter: ReportFilter, scope: Scope) -> QuerySet[Worker]:

@@ -72,6 +72,35 @@ OUTLIER_COLUMNS = [
 
 def build(report_filter: ReportFilter, scope: Scope) -> Report:
     start, end = report_filter.start, report_filter.end
+    by_project, by_team, outliers = _frames(report_filter, scope)
+    notes = []
+    if not by_project.empty and not scope.is_everyone:
+        notes.append(
+            _(
+                "Agreement between annotators is shown to those who see every worker, as on "
+                "the project's agreement page."
+            )
+        )
+    labels = _labels()
+    return Report(
+        slug=SLUG,
+        title=_("Quality and throughput"),
+        report_filter=report_filter,
+        subtitle=_("From %(start)s to %(end)s")
+        % {"start": formats.date_format(start), "end": formats.date_format(end)},
+        figures=_figures(by_project),
+        tables=_tables(by_project, by_team, outliers, labels),
+        charts=_charts(by_project, labels),
+        notes=notes,
+    )
+
+
+def _frames(
+    report_filter: ReportFilter, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The figures by project and by team, and the workers who stand out; all empty when no
+    work was recorded."""
+    start, end = report_filter.start, report_filter.end
     workers = _workers(report_filter, scope)
     project_ids = _project_ids(report_filter)
     today = min(end, timezone.localdate())
@@ -82,31 +111,21 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
     table = metrics.quality(
         workers.values("pk"), start, end, project_ids, days=_between(days, start, end)
     )
-
-    notes = []
     if table.empty:
-        by_project = empty_frame(PROJECT_COLUMNS)
-        by_team = empty_frame(TEAM_COLUMNS)
-        outliers = empty_frame(OUTLIER_COLUMNS)
-    else:
-        people = _people(workers)
-        projects = _projects(set(table["project_id"]))
-        table = table.merge(people[["worker_id", "team"]], on="worker_id", how="left")
-        table["team"] = table["team"].fillna(_("No team"))
-        by_project = _by_project(table, projects, scope, start, end)
-        by_team = _sorted_teams(_aggregate(table, ["team"]))[TEAM_COLUMNS]
-        recent = _between(days, recent_start, today)
-        outliers = _outliers(table, recent, today, people, projects)
-        if not scope.is_everyone:
-            notes.append(
-                _(
-                    "Agreement between annotators is shown to those who see every worker, as on "
-                    "the project's agreement page."
-                )
-            )
+        return empty_frame(PROJECT_COLUMNS), empty_frame(TEAM_COLUMNS), empty_frame(OUTLIER_COLUMNS)
+    people = _people(workers)
+    projects = _projects(set(table["project_id"]))
+    table = table.merge(people[["worker_id", "team"]], on="worker_id", how="left")
+    table["team"] = table["team"].fillna(_("No team"))
+    by_project = _by_project(table, projects, scope, start, end)
+    by_team = _sorted_teams(_aggregate(table, ["team"]))[TEAM_COLUMNS]
+    recent = _between(days, recent_start, today)
+    outliers = _outliers(table, recent, today, people, projects)
+    return by_project, by_team, outliers
 
-    labels = _labels()
-    tables = [
+
+def _tables(by_project, by_team, outliers, labels: dict) -> list[Table]:
+    return [
         Table(
             key="by_project",
             title=_("Quality and throughput by project"),
@@ -147,17 +166,6 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
             },
         ),
     ]
-    return Report(
-        slug=SLUG,
-        title=_("Quality and throughput"),
-        report_filter=report_filter,
-        subtitle=_("From %(start)s to %(end)s")
-        % {"start": formats.date_format(start), "end": formats.date_format(end)},
-        figures=_figures(by_project),
-        tables=tables,
-        charts=_charts(by_project, labels),
-        notes=notes,
-    )
 
 
 def _between(days: pd.DataFrame, start, end) -> pd.DataFrame:

@@ -35,7 +35,8 @@ SLUG = "recruitment"
 STAGES = [stage.value for stage in FUNNEL_STAGES]
 GROUP_COLUMNS = ["domain", "opening"]
 FUNNEL_COLUMNS = [*GROUP_COLUMNS, *STAGES]
-CONVERSION_COLUMNS = [*GROUP_COLUMNS, *STAGES[1:], "hire_rate"]
+CONVERSION_RATES = [*STAGES[1:], "hire_rate"]
+CONVERSION_COLUMNS = [*GROUP_COLUMNS, *CONVERSION_RATES]
 HIRE_COLUMNS = [*GROUP_COLUMNS, "applications", "hires", "median_days", "mean_days"]
 STAGE_COLUMNS = ["stage", "reached", "conversion", "share_of_applications"]
 EXAM_COLUMNS = [
@@ -48,6 +49,7 @@ EXAM_COLUMNS = [
     "attempts_passed",
     "attempt_pass_rate",
 ]
+EXAM_RATES = ["candidate_pass_rate", "attempt_pass_rate"]
 
 
 def _period(report_filter: ReportFilter) -> tuple[datetime, datetime]:
@@ -239,20 +241,10 @@ def _frame(rows: list[dict], columns: list[str], rates: list[str]) -> pd.DataFra
     return frame.astype({column: float for column in rates})
 
 
-def build(report_filter: ReportFilter, scope: Scope) -> Report:
-    found = _frames(_applications(report_filter, scope))
-    rows = _rows(*found) if found is not None else {}
+def _tables(stages, funnel, conversion, hires, exams) -> list[Table]:
     stage_labels = {stage: str(Stage(stage).label) for stage in STAGES}
     names = {"domain": _("Domain"), "opening": _("Opening")}
-    funnel = _frame(rows.get("funnel", []), FUNNEL_COLUMNS, [])
-    conversion_rates = [*STAGES[1:], "hire_rate"]
-    conversion = _frame(rows.get("conversion", []), CONVERSION_COLUMNS, conversion_rates)
-    hires = _frame(rows.get("hires", []), HIRE_COLUMNS, ["median_days", "mean_days"])
-    exam_rates = ["candidate_pass_rate", "attempt_pass_rate"]
-    exams = _frame(rows.get("exams", []), EXAM_COLUMNS, exam_rates)
-    stages = _stages(funnel).astype({"conversion": float, "share_of_applications": float})
-
-    tables = [
+    return [
         Table(
             key="stages",
             title=_("The funnel, stage by stage"),
@@ -277,7 +269,7 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
             title=_("Conversion into each stage from the stage before"),
             frame=conversion,
             labels={**names, **stage_labels, "hire_rate": _("Applications hired")},
-            percent_columns=tuple(conversion_rates),
+            percent_columns=tuple(CONVERSION_RATES),
         ),
         Table(
             key="time_to_hire",
@@ -305,15 +297,18 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
                 "attempts_passed": _("Attempts passed"),
                 "attempt_pass_rate": _("Attempt pass rate"),
             },
-            percent_columns=tuple(exam_rates),
+            percent_columns=tuple(EXAM_RATES),
             note=_("Graded attempts at the opening's screening exam by its candidates."),
         ),
     ]
+
+
+def _figures(hires: pd.DataFrame, conversion: pd.DataFrame) -> list[Figure]:
     # The "All domains" rows. A float figure is a rate (render.py); days are a Decimal.
     total = hires.iloc[0] if not hires.empty else None
     hire_rate = conversion.iloc[0]["hire_rate"] if total is not None else None
     median_days = total["median_days"] if total is not None else None
-    figures = [
+    return [
         Figure(
             "applications", _("Applications"), 0 if total is None else int(total["applications"])
         ),
@@ -325,29 +320,33 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
             _number(median_days, formatting.to_decimal),
         ),
     ]
-    charts = []
-    if not stages.empty:
-        charts.append(
-            Chart(
-                key="funnel",
-                title=_("Applications that reached each stage"),
-                svg=bar_svg(
-                    "recruitment-funnel",
-                    stages,
-                    "stage",
-                    ["reached"],
-                    tables[0].labels,
-                    ylabel=_("Applications"),
-                ),
-            )
-        )
+
+
+def _charts(stages: pd.DataFrame, labels: dict) -> list[Chart]:
+    if stages.empty:
+        return []
+    svg = bar_svg(
+        "recruitment-funnel", stages, "stage", ["reached"], labels, ylabel=_("Applications")
+    )
+    return [Chart(key="funnel", title=_("Applications that reached each stage"), svg=svg)]
+
+
+def build(report_filter: ReportFilter, scope: Scope) -> Report:
+    found = _frames(_applications(report_filter, scope))
+    rows = _rows(*found) if found is not None else {}
+    funnel = _frame(rows.get("funnel", []), FUNNEL_COLUMNS, [])
+    conversion = _frame(rows.get("conversion", []), CONVERSION_COLUMNS, CONVERSION_RATES)
+    hires = _frame(rows.get("hires", []), HIRE_COLUMNS, ["median_days", "mean_days"])
+    exams = _frame(rows.get("exams", []), EXAM_COLUMNS, EXAM_RATES)
+    stages = _stages(funnel).astype({"conversion": float, "share_of_applications": float})
+    tables = _tables(stages, funnel, conversion, hires, exams)
     return Report(
         slug=SLUG,
         title=_("Recruitment funnel"),
         report_filter=report_filter,
         subtitle=_("Applications made from %(start)s to %(end)s")
         % {"start": report_filter.start.isoformat(), "end": report_filter.end.isoformat()},
-        figures=figures,
+        figures=_figures(hires, conversion),
         tables=tables,
-        charts=charts,
+        charts=_charts(stages, tables[0].labels),
     )

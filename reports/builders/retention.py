@@ -40,6 +40,7 @@ NEW_HIRE_DAYS = 30
 WINDOW_DAYS = 7
 MAX_CURVES = 8  # per chart, the largest groups; the table has them all
 ATTENDED = [DayStatus.PRESENT, DayStatus.LATE, DayStatus.HALF_DAY]
+LEFT_BY = tuple(f"left_by_{days}d" for days in HORIZONS)
 
 SUMMARY_COLUMNS = [
     "dimension",
@@ -49,7 +50,7 @@ SUMMARY_COLUMNS = [
     "still_employed",
     "median_tenure_days",
     *(f"leavers_{days}d" for days in HORIZONS),
-    *(f"left_by_{days}d" for days in HORIZONS),
+    *LEFT_BY,
 ]
 CURVE_COLUMNS = ["dimension", "group", "day", "at_risk", "leavers", "survival"]
 REASON_COLUMNS = ["dimension", "group", "reason", "leavers", "share"]
@@ -306,99 +307,98 @@ def _at_risk(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
 
 
-def build(report_filter: ReportFilter, scope: Scope) -> Report:
-    as_of = _as_of(report_filter)
-    frame, workers = _workers(report_filter, scope, as_of)
-    if frame.empty:
-        summary, curves, reasons, charted = [], [], [], {}
-        at_risk = pd.DataFrame(columns=AT_RISK_COLUMNS)
-    else:
-        summary, curves, reasons, charted = _tables(frame, workers, report_filter)
-        at_risk = _at_risk(frame, as_of)
-    left_by = tuple(f"left_by_{d}d" for d in HORIZONS)
-    summary_frame = pd.DataFrame(summary, columns=SUMMARY_COLUMNS).astype(
-        {"median_tenure_days": "Int64", **dict.fromkeys(left_by, float)}
+def _group_labels() -> dict:
+    return {"dimension": _("By"), "group": _("Group")}
+
+
+def _summary_table(summary_frame: pd.DataFrame, as_of: date) -> Table:
+    return Table(
+        key="survival",
+        title=_("Who stayed: workers hired in the period"),
+        frame=summary_frame,
+        labels={
+            **_group_labels(),
+            "workers": _("Hired"),
+            "leavers": _("Left"),
+            "still_employed": _("Still employed"),
+            "median_tenure_days": _("Median tenure (days)"),
+            **{f"leavers_{d}d": _("Left within %(days)s days") % {"days": d} for d in HORIZONS},
+            **{
+                f"left_by_{d}d": _("Share left within %(days)s days (Kaplan-Meier)") % {"days": d}
+                for d in HORIZONS
+            },
+        },
+        percent_columns=LEFT_BY,
+        note=_(
+            "Workers still employed count until %(day)s. A share is blank where nobody "
+            "was followed that long."
+        )
+        % {"day": as_of.isoformat()},
     )
-    curve_frame = pd.DataFrame(curves, columns=CURVE_COLUMNS).astype({"survival": float})
-    reason_frame = pd.DataFrame(reasons, columns=REASON_COLUMNS).astype({"share": float})
-    names = {"dimension": _("By"), "group": _("Group")}
-    tables = [
-        Table(
-            key="survival",
-            title=_("Who stayed: workers hired in the period"),
-            frame=summary_frame,
-            labels={
-                **names,
-                "workers": _("Hired"),
-                "leavers": _("Left"),
-                "still_employed": _("Still employed"),
-                "median_tenure_days": _("Median tenure (days)"),
-                **{f"leavers_{d}d": _("Left within %(days)s days") % {"days": d} for d in HORIZONS},
-                **{
-                    f"left_by_{d}d": _("Share left within %(days)s days (Kaplan-Meier)")
-                    % {"days": d}
-                    for d in HORIZONS
-                },
-            },
-            percent_columns=left_by,
-            note=_(
-                "Workers still employed count until %(day)s. A share is blank where nobody "
-                "was followed that long."
-            )
-            % {"day": as_of.isoformat()},
-        ),
-        Table(
-            key="survival_curves",
-            title=_("Survival curves: the share still employed after each number of days"),
-            frame=curve_frame,
-            labels={
-                **names,
-                "day": _("Days since hire"),
-                "at_risk": _("Still followed"),
-                "leavers": _("Left that day"),
-                "survival": _("Still employed"),
-            },
-            percent_columns=("survival",),
-        ),
-        Table(
-            key="exit_reasons",
-            title=_("Exit reasons"),
-            frame=reason_frame,
-            labels={
-                **names,
-                "reason": _("Exit reason"),
-                "leavers": _("Leavers"),
-                "share": _("Share of leavers"),
-            },
-            percent_columns=("share",),
-        ),
-        Table(
-            key="at_risk",
-            title=_("New hires at risk"),
-            frame=at_risk,
-            labels={
-                "employee_number": _("Employee number"),
-                "name": _("Name"),
-                "team": _("Team"),
-                "site": _("Site"),
-                "hired_on": _("Hire date"),
-                "days_employed": _("Days since hire"),
-                "attendance_before": _("Attendance, the 7 days before"),
-                "attendance_last": _("Attendance, last 7 days"),
-                "items_before": _("Items, the 7 days before"),
-                "items_last": _("Items, last 7 days"),
-                "signals": _("Signals"),
-            },
-            percent_columns=("attendance_before", "attendance_last"),
-            note=_(
-                "Still employed in their first %(days)s days, with attendance or items "
-                "submitted over the last 7 days below half of the 7 days before."
-            )
-            % {"days": NEW_HIRE_DAYS},
-        ),
-    ]
+
+
+def _curve_table(curve_frame: pd.DataFrame) -> Table:
+    return Table(
+        key="survival_curves",
+        title=_("Survival curves: the share still employed after each number of days"),
+        frame=curve_frame,
+        labels={
+            **_group_labels(),
+            "day": _("Days since hire"),
+            "at_risk": _("Still followed"),
+            "leavers": _("Left that day"),
+            "survival": _("Still employed"),
+        },
+        percent_columns=("survival",),
+    )
+
+
+def _reason_table(reason_frame: pd.DataFrame) -> Table:
+    return Table(
+        key="exit_reasons",
+        title=_("Exit reasons"),
+        frame=reason_frame,
+        labels={
+            **_group_labels(),
+            "reason": _("Exit reason"),
+            "leavers": _("Leavers"),
+            "share": _("Share of leavers"),
+        },
+        percent_columns=("share",),
+    )
+
+
+def _at_risk_table(at_risk: pd.DataFrame) -> Table:
+    return Table(
+        key="at_risk",
+        title=_("New hires at risk"),
+        frame=at_risk,
+        labels={
+            "employee_number": _("Employee number"),
+            "name": _("Name"),
+            "team": _("Team"),
+            "site": _("Site"),
+            "hired_on": _("Hire date"),
+            "days_employed": _("Days since hire"),
+            "attendance_before": _("Attendance, the 7 days before"),
+            "attendance_last": _("Attendance, last 7 days"),
+            "items_before": _("Items, the 7 days before"),
+            "items_last": _("Items, last 7 days"),
+            "signals": _("Signals"),
+        },
+        percent_columns=("attendance_before", "attendance_last"),
+        note=_(
+            "Still employed in their first %(days)s days, with attendance or items "
+            "submitted over the last 7 days below half of the 7 days before."
+        )
+        % {"days": NEW_HIRE_DAYS},
+    )
+
+
+def _figures(summary_frame: pd.DataFrame, at_risk: pd.DataFrame) -> list[Figure]:
+    """The headline figures: the "All hires" row of the summary, and the new hires at risk."""
     everyone = summary_frame.iloc[0] if not summary_frame.empty else None
-    figures = [
+    return [
         Figure(
             "workers",
             _("Hired in the period"),
@@ -414,6 +414,11 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
         ),
         Figure("at_risk", _("New hires at risk"), len(at_risk)),
     ]
+
+
+def _charts(charted: dict, curve_frame: pd.DataFrame) -> tuple[list[Chart], list[str]]:
+    """One survival chart per dimension with its largest groups, and a note where some were
+    left out."""
     chart_titles = {
         "cohort": _("Still employed by days since hire, by hiring cohort"),
         "domain": _("Still employed by days since hire, by domain"),
@@ -437,6 +442,24 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
         }
         svg = steps_svg(f"retention-{code}", series, _("Days since hire"), _("Still employed"))
         charts.append(Chart(key=f"survival_by_{code}", title=chart_titles[code], svg=svg))
+    return charts, notes
+
+
+def build(report_filter: ReportFilter, scope: Scope) -> Report:
+    as_of = _as_of(report_filter)
+    frame, workers = _workers(report_filter, scope, as_of)
+    if frame.empty:
+        summary, curves, reasons, charted = [], [], [], {}
+        at_risk = pd.DataFrame(columns=AT_RISK_COLUMNS)
+    else:
+        summary, curves, reasons, charted = _tables(frame, workers, report_filter)
+        at_risk = _at_risk(frame, as_of)
+    summary_frame = pd.DataFrame(summary, columns=SUMMARY_COLUMNS).astype(
+        {"median_tenure_days": "Int64", **dict.fromkeys(LEFT_BY, float)}
+    )
+    curve_frame = pd.DataFrame(curves, columns=CURVE_COLUMNS).astype({"survival": float})
+    reason_frame = pd.DataFrame(reasons, columns=REASON_COLUMNS).astype({"share": float})
+    charts, notes = _charts(charted, curve_frame)
     return Report(
         slug=SLUG,
         title=_("Retention report"),
@@ -447,8 +470,13 @@ def build(report_filter: ReportFilter, scope: Scope) -> Report:
             "end": report_filter.end.isoformat(),
             "day": as_of.isoformat(),
         },
-        figures=figures,
-        tables=tables,
+        figures=_figures(summary_frame, at_risk),
+        tables=[
+            _summary_table(summary_frame, as_of),
+            _curve_table(curve_frame),
+            _reason_table(reason_frame),
+            _at_risk_table(at_risk),
+        ],
         charts=charts,
         notes=notes,
     )
