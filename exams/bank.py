@@ -193,6 +193,14 @@ def question_problems(question: Question) -> dict[str, list[str]]:
     if options is None or not all(isinstance(o, str) and o.strip() for o in options):
         add("options", _("Options must be a list of texts."))
         return problems
+    _field_problems(question, options, add)
+    _key_problems(question, key, options, add)
+    return problems
+
+
+def _field_problems(question: Question, options: list[str], add) -> None:
+    """The fields a question's kind needs besides its answer key: options, material, points."""
+    kind = question.kind
     if kind in KINDS_WITH_OPTIONS:
         if len(options) < 2:
             add("options", _("Give at least two options, one per line."))
@@ -208,8 +216,11 @@ def question_problems(question: Question) -> dict[str, list[str]]:
     if question.points is not None and question.points <= 0:
         add("points", _("A question is worth more than 0 points."))
 
+
+def _key_problems(question: Question, key: dict, options: list[str], add) -> None:
+    """Whether the answer key has the shape the question's kind grades against."""
     count = len(options)
-    match kind:
+    match question.kind:
         case Kind.SINGLE:
             choice = key.get("choice")
             if not _is_index(choice, count) or set(key) != {"choice"}:
@@ -218,21 +229,7 @@ def question_problems(question: Question) -> dict[str, list[str]]:
                     _("Give the number of the correct option, from 1 to %(n)s.") % {"n": count},
                 )
         case Kind.MULTIPLE:
-            choices = key.get("choices")
-            if (
-                set(key) != {"choices"}
-                or not isinstance(choices, list)
-                or not choices
-                or not all(_is_index(c, count) for c in choices)
-                or len(set(choices)) != len(choices)
-            ):
-                add(
-                    "answer_key",
-                    _("Give the numbers of the correct options, each from 1 to %(n)s, each once.")
-                    % {"n": count},
-                )
-            if question.partial_credit not in Question.PartialCredit.values:
-                add("partial_credit", _("Choose how partial answers score."))
+            _multiple_problems(question, key, count, add)
         case Kind.TRUE_FALSE:
             if set(key) != {"value"} or not isinstance(key.get("value"), bool):
                 add("answer_key", _("Say whether the statement is true or false."))
@@ -247,28 +244,7 @@ def question_problems(question: Question) -> dict[str, list[str]]:
             if question.tolerance is not None and question.tolerance < 0:
                 add("tolerance", _("The tolerance cannot be negative."))
         case Kind.SHORT_TEXT:
-            if question.text_match == Question.TextMatch.PATTERN:
-                pattern = key.get("pattern")
-                if set(key) != {"pattern"} or not isinstance(pattern, str) or not pattern.strip():
-                    add("answer_key", _("Give the regular expression an answer must match."))
-                else:
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        add(
-                            "answer_key",
-                            _("This is not a valid regular expression: %(error)s.")
-                            % {"error": exc},
-                        )
-            else:
-                answers = key.get("answers")
-                if (
-                    set(key) != {"answers"}
-                    or not isinstance(answers, list)
-                    or not answers
-                    or not all(isinstance(a, str) and a.strip() for a in answers)
-                ):
-                    add("answer_key", _("Give at least one accepted answer, one per line."))
+            _short_text_problems(question, key, add)
         case Kind.LONG_TEXT:
             if key:
                 add("answer_key", _("Long answers are graded by hand; they have no answer key."))
@@ -292,7 +268,49 @@ def question_problems(question: Question) -> dict[str, list[str]]:
                     "answer_key",
                     _("Give every option number from 1 to %(n)s once, best first.") % {"n": count},
                 )
-    return problems
+
+
+def _multiple_problems(question: Question, key: dict, count: int, add) -> None:
+    choices = key.get("choices")
+    if (
+        set(key) != {"choices"}
+        or not isinstance(choices, list)
+        or not choices
+        or not all(_is_index(c, count) for c in choices)
+        or len(set(choices)) != len(choices)
+    ):
+        add(
+            "answer_key",
+            _("Give the numbers of the correct options, each from 1 to %(n)s, each once.")
+            % {"n": count},
+        )
+    if question.partial_credit not in Question.PartialCredit.values:
+        add("partial_credit", _("Choose how partial answers score."))
+
+
+def _short_text_problems(question: Question, key: dict, add) -> None:
+    """A pattern key holds one valid regular expression; any other, the accepted answers."""
+    if question.text_match == Question.TextMatch.PATTERN:
+        pattern = key.get("pattern")
+        if set(key) != {"pattern"} or not isinstance(pattern, str) or not pattern.strip():
+            add("answer_key", _("Give the regular expression an answer must match."))
+        else:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                add(
+                    "answer_key",
+                    _("This is not a valid regular expression: %(error)s.") % {"error": exc},
+                )
+    else:
+        answers = key.get("answers")
+        if (
+            set(key) != {"answers"}
+            or not isinstance(answers, list)
+            or not answers
+            or not all(isinstance(a, str) and a.strip() for a in answers)
+        ):
+            add("answer_key", _("Give at least one accepted answer, one per line."))
 
 
 def _rating_problems(question: Question, key: dict, add) -> None:
@@ -798,6 +816,37 @@ def _row_fields(
             % {"value": kind, "choices": ", ".join(Kind.values)},
         )
     fields["kind"] = kind
+    fields |= _choice_fields(record, given, problem)
+    if given("chapter"):
+        slug = record.get("chapter", "")
+        if slug and slug not in chapters:
+            problem("chapter", _("This guideline has no chapter “%(slug)s”.") % {"slug": slug})
+        fields["chapter"] = chapters.get(slug)
+    for column in ["options", "error_types"]:
+        if given(column):
+            fields[column] = split_lines(record.get(column))
+    fields |= _number_fields(record, given, problem)
+    if given("active"):
+        active = parse_truth(record.get("active") or "yes")
+        if active is None:
+            problem("active", _("Write yes or no."))
+        fields["is_active"] = bool(active)
+    if kind in Kind.values and given("answer", "error_type"):
+        try:
+            fields["answer_key"] = answer_key_from_text(
+                kind=kind,
+                text_match=fields.get("text_match") or getattr(current, "text_match", ""),
+                answer=record.get("answer", ""),
+                error_type=record.get("error_type", ""),
+            )
+        except ValueError as exc:
+            problem("answer", exc)
+    return fields, problems
+
+
+def _choice_fields(record: dict[str, str], given, problem) -> dict[str, str]:
+    """The cells that name one of a field's choices; an empty cell takes the default."""
+    fields = {}
     for column, choices, default in [
         ("difficulty", Question.Difficulty, Question.Difficulty.MEDIUM),
         ("partial_credit", Question.PartialCredit, Question.PartialCredit.NONE),
@@ -813,14 +862,12 @@ def _row_fields(
                 % {"value": value, "choices": ", ".join(choices.values)},
             )
         fields[column] = value
-    if given("chapter"):
-        slug = record.get("chapter", "")
-        if slug and slug not in chapters:
-            problem("chapter", _("This guideline has no chapter “%(slug)s”.") % {"slug": slug})
-        fields["chapter"] = chapters.get(slug)
-    for column in ["options", "error_types"]:
-        if given(column):
-            fields[column] = split_lines(record.get(column))
+    return fields
+
+
+def _number_fields(record: dict[str, str], given, problem) -> dict[str, Any]:
+    """The tolerance, points and allowed distance cells read as numbers."""
+    fields: dict[str, Any] = {}
     try:
         if given("tolerance"):
             fields["tolerance"] = parse_decimal(record.get("tolerance"))
@@ -840,22 +887,7 @@ def _row_fields(
             fields["allowed_distance"] = distance[0] if distance else 0
     except ValueError as exc:
         problem("allowed_distance", exc)
-    if given("active"):
-        active = parse_truth(record.get("active") or "yes")
-        if active is None:
-            problem("active", _("Write yes or no."))
-        fields["is_active"] = bool(active)
-    if kind in Kind.values and given("answer", "error_type"):
-        try:
-            fields["answer_key"] = answer_key_from_text(
-                kind=kind,
-                text_match=fields.get("text_match") or getattr(current, "text_match", ""),
-                answer=record.get("answer", ""),
-                error_type=record.get("error_type", ""),
-            )
-        except ValueError as exc:
-            problem("answer", exc)
-    return fields, problems
+    return fields
 
 
 def import_payload_sign(*, plan: ImportPlan, user) -> str:

@@ -100,45 +100,60 @@ def question_import(request):
     plan = payload = None
     form = ImportForm()
     if request.method == "POST" and "payload" in request.POST:
-        confirm = ImportConfirmForm(request.POST)
-        try:
-            if not confirm.is_valid():
-                raise bank.BankError(_("Upload the file again."))
-            guideline, records = bank.import_payload_read(
-                payload=confirm.cleaned_data["payload"], user=request.user
-            )
-            plan = bank.bank_import(guideline=guideline, records=records, by=request.user)
-        except bank.BankImportError as error:
-            plan = bank.bank_import_plan(guideline=guideline, records=records)
-            messages.error(request, str(error))
-        except bank.BankError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                % {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged},
-            )
-            return redirect(f"{reverse('exams:question-list')}?guideline={guideline.pk}")
+        plan, imported_url = _import_confirm(request)
+        if imported_url:
+            return redirect(imported_url)
     elif request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                records = bank.bank_read(file=upload, name=upload.name)
-            except bank.BankError as error:
-                form.add_error("file", str(error))
-            else:
-                plan = bank.bank_import_plan(
-                    guideline=form.cleaned_data["guideline"], records=records
-                )
-                if plan.is_valid:
-                    payload = bank.import_payload_sign(plan=plan, user=request.user)
+        form, plan, payload = _import_check(request)
     return render(
         request,
         "exams/manage/question_import.html",
         {"form": form, "plan": plan, "payload": payload, "columns": bank.FILE_COLUMNS},
     )
+
+
+def _import_confirm(request):
+    """Import the signed rows the user checked: the plan to show again on a refusal, else the
+    bank's page to go to."""
+    confirm = ImportConfirmForm(request.POST)
+    try:
+        if not confirm.is_valid():
+            raise bank.BankError(_("Upload the file again."))
+        guideline, records = bank.import_payload_read(
+            payload=confirm.cleaned_data["payload"], user=request.user
+        )
+        plan = bank.bank_import(guideline=guideline, records=records, by=request.user)
+    except bank.BankImportError as error:
+        plan = bank.bank_import_plan(guideline=guideline, records=records)
+        messages.error(request, str(error))
+        return plan, None
+    except bank.BankError as error:
+        messages.error(request, str(error))
+        return None, None
+    messages.success(
+        request,
+        _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+        % {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged},
+    )
+    return plan, f"{reverse('exams:question-list')}?guideline={guideline.pk}"
+
+
+def _import_check(request):
+    """Read the uploaded file and plan its import: the form, the plan, and the signed rows to
+    confirm with when every row can be imported."""
+    form = ImportForm(request.POST, request.FILES)
+    plan = payload = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            records = bank.bank_read(file=upload, name=upload.name)
+        except bank.BankError as error:
+            form.add_error("file", str(error))
+        else:
+            plan = bank.bank_import_plan(guideline=form.cleaned_data["guideline"], records=records)
+            if plan.is_valid:
+                payload = bank.import_payload_sign(plan=plan, user=request.user)
+    return form, plan, payload
 
 
 @login_required
