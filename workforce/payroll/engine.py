@@ -196,6 +196,23 @@ def _salaried(inputs: Inputs, assignments: pd.DataFrame, days: pd.DataFrame, err
     salaried = assignments[assignments["kind"] == "salaried"]
     if salaried.empty:
         return []
+    rows, covered = _salaried_months(salaried, days, errors)
+    lines = [
+        _base_lines(rows),
+        _allowance_lines(inputs, rows),
+        _deduction_lines(rows, covered),
+        _bonus_lines(rows, covered),
+    ]
+    with_tiers = rows[rows["version_id"].isin(inputs.tiers["version_id"])]
+    if not with_tiers.empty:
+        lines.append(_performance_lines(inputs, with_tiers))
+    return lines
+
+
+def _salaried_months(salaried: pd.DataFrame, days: pd.DataFrame, errors: dict):
+    """One row per worker and salaried scheme with the month's workdays and the covered,
+    unpaid (in halves) and imperfect ones; and the covered days themselves. A worker with no
+    workday in the month gets an error instead."""
     month_days = days.groupby("worker_id")["scheduled"].sum().rename("month_days")
     salaried = salaried.merge(month_days, left_on="worker_id", right_index=True, how="left")
     no_schedule = salaried[salaried["month_days"].fillna(0) == 0]
@@ -221,20 +238,25 @@ def _salaried(inputs: Inputs, assignments: pd.DataFrame, days: pd.DataFrame, err
         rows[["covered_days", "unpaid_halves", "imperfect_days"]].fillna(0).astype("int64")
     )
     rows["month_days"] = rows["month_days"].astype("int64")
-    lines = []
+    return rows, covered
 
+
+def _base_lines(rows: pd.DataFrame) -> pd.DataFrame:
     base = rows.assign(amount=divide(rows["base"] * rows["covered_days"], rows["month_days"]))
     base = base[rows["base"] > 0]
-    lines.append(_lines(base, Component.BASE, ["covered_days", "month_days", "base"]))
+    return _lines(base, Component.BASE, ["covered_days", "month_days", "base"])
 
+
+def _allowance_lines(inputs: Inputs, rows: pd.DataFrame) -> pd.DataFrame:
     allowances = rows.merge(inputs.allowances.rename(columns={"amount": "full"}), on="version_id")
     allowances = allowances.assign(
         amount=divide(allowances["full"] * allowances["covered_days"], allowances["month_days"])
     )
-    lines.append(
-        _lines(allowances, Component.ALLOWANCE, ["name", "covered_days", "month_days", "full"])
-    )
+    return _lines(allowances, Component.ALLOWANCE, ["name", "covered_days", "month_days", "full"])
 
+
+def _deduction_lines(rows: pd.DataFrame, covered: pd.DataFrame) -> pd.DataFrame:
+    """Unpaid absence: the base's share of the unpaid days, with the first of them named."""
     deduction = rows[(rows["unpaid_halves"] > 0) & (rows["base"] > 0)]
     deduction = deduction.assign(
         amount=-divide(deduction["base"] * deduction["unpaid_halves"], deduction["month_days"] * 2)
@@ -243,10 +265,11 @@ def _salaried(inputs: Inputs, assignments: pd.DataFrame, days: pd.DataFrame, err
     absent_dates = _day_list(absent, ["worker_id", "scheme_id"])
     deduction = deduction.merge(absent_dates, on=["worker_id", "scheme_id"], how="left")
     deduction = deduction.assign(unpaid_days=deduction["unpaid_halves"] / 2)
-    lines.append(
-        _lines(deduction, Component.DEDUCTION, ["unpaid_days", "month_days", "base", "days"])
-    )
+    return _lines(deduction, Component.DEDUCTION, ["unpaid_days", "month_days", "base", "days"])
 
+
+def _bonus_lines(rows: pd.DataFrame, covered: pd.DataFrame) -> pd.DataFrame:
+    """The attendance bonus, or a zero line naming the days that lost it."""
     bonus = rows[rows["bonus"] > 0]
     perfect = (bonus["imperfect_days"] == 0) & (bonus["covered_days"] > 0)
     bonus = bonus.assign(
@@ -257,25 +280,23 @@ def _salaried(inputs: Inputs, assignments: pd.DataFrame, days: pd.DataFrame, err
     )
     lost = _day_list(covered[covered["imperfect"]], ["worker_id", "scheme_id"])
     bonus = bonus.merge(lost, on=["worker_id", "scheme_id"], how="left")
-    lines.append(
-        _lines(
-            bonus,
-            Component.ATTENDANCE_BONUS,
-            ["earned", "covered_days", "month_days", "bonus", "days"],
-        )
+    return _lines(
+        bonus,
+        Component.ATTENDANCE_BONUS,
+        ["earned", "covered_days", "month_days", "bonus", "days"],
     )
 
-    with_tiers = rows[rows["version_id"].isin(inputs.tiers["version_id"])]
-    if not with_tiers.empty:
-        scored = with_tiers.merge(inputs.scores, on="worker_id", how="left")
-        scored["score_e2"] = np.round(scored["score"] * 100)
-        tiers = inputs.tiers.rename(columns={"amount": "tier_amount"})
-        reached = _highest_reached(scored, tiers, "score_e2", "min_score", "version_id")
-        scored["tier"] = reached["min_score"]
-        scored["amount"] = reached["tier_amount"].fillna(0).astype("int64")
-        scored["score"] = scored["score"].round(1)
-        lines.append(_lines(scored, Component.PERFORMANCE, ["score", "tier"]))
-    return lines
+
+def _performance_lines(inputs: Inputs, with_tiers: pd.DataFrame) -> pd.DataFrame:
+    """The highest tier the month's score reached; a zero line when none was."""
+    scored = with_tiers.merge(inputs.scores, on="worker_id", how="left")
+    scored["score_e2"] = np.round(scored["score"] * 100)
+    tiers = inputs.tiers.rename(columns={"amount": "tier_amount"})
+    reached = _highest_reached(scored, tiers, "score_e2", "min_score", "version_id")
+    scored["tier"] = reached["min_score"]
+    scored["amount"] = reached["tier_amount"].fillna(0).astype("int64")
+    scored["score"] = scored["score"].round(1)
+    return _lines(scored, Component.PERFORMANCE, ["score", "tier"])
 
 
 def _day_list(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -349,6 +370,23 @@ def _hourly(inputs: Inputs, assignments: pd.DataFrame, errors: dict):
     hourly = assignments[assignments["kind"] == "hourly"]
     if hourly.empty:
         return []
+    rows = _hours(inputs, hourly)
+    if rows.empty:
+        return []
+    rows = _with_hourly_rates(inputs, rows, errors)
+    if rows.empty:
+        return []
+    per = _hours_per_rate(_with_overtime(rows))
+    earned = per.assign(amount=divide(per["minutes"] * per["rate"], 60))
+    return [
+        _lines(earned, Component.HOURLY, ["minutes", "rate", "hours_source"]),
+        _overtime_lines(per),
+    ]
+
+
+def _hours(inputs: Inputs, hourly: pd.DataFrame) -> pd.DataFrame:
+    """Minutes per worker, project and day under each hourly scheme, from the source its
+    version names (approved timesheets or the tools' active minutes)."""
     keep = ["worker_id", "scheme_id", "version_id", "currency", "starts_on", "ends_on"]
     keep += ["overtime_after", "overtime_multiplier", "hours_source"]
     sources = []
@@ -364,10 +402,13 @@ def _hourly(inputs: Inputs, assignments: pd.DataFrame, errors: dict):
         )
         sources.append(_covered(rows[rows["minutes"] > 0], chosen[keep]))
     if not sources:
-        return []
-    rows = pd.concat(sources, ignore_index=True)
-    if rows.empty:
-        return []
+        return pd.DataFrame()
+    return pd.concat(sources, ignore_index=True)
+
+
+def _with_hourly_rates(inputs: Inputs, rows: pd.DataFrame, errors: dict) -> pd.DataFrame:
+    """Each row's rate: the project's, else its domain's, else any work's. A worker with hours
+    at no rate gets an error and loses every row."""
     rows = rows.merge(inputs.projects[["project_id", "domain_id"]], on="project_id", how="left")
     rates = inputs.hourly_rates
     by_project = rates[rates["project_id"].notna()][["version_id", "project_id", "rate"]]
@@ -395,16 +436,21 @@ def _hourly(inputs: Inputs, assignments: pd.DataFrame, errors: dict):
     ):
         errors[int(worker_id)] = ("no_hourly_rate", {"project_id": int(project_id)})
     rows = rows[~rows["worker_id"].isin(missing["worker_id"])]
-    if rows.empty:
-        return []
-    rows["rate"] = rows["rate"].astype("int64")
+    if not rows.empty:
+        rows["rate"] = rows["rate"].astype("int64")
+    return rows
 
+
+def _with_overtime(rows: pd.DataFrame) -> pd.DataFrame:
     # A day's overtime falls on its dearest hours: fill the threshold from the cheapest up.
     rows = rows.sort_values(["worker_id", "scheme_id", "date", "rate", "project_id"])
     day = ["worker_id", "scheme_id", "date"]
     through = rows.groupby(day)["minutes"].cumsum()
     rows["overtime"] = (through - rows["overtime_after"]).clip(lower=0).clip(upper=rows["minutes"])
+    return rows
 
+
+def _hours_per_rate(rows: pd.DataFrame) -> pd.DataFrame:
     keys = [
         "worker_id",
         "scheme_id",
@@ -415,13 +461,15 @@ def _hourly(inputs: Inputs, assignments: pd.DataFrame, errors: dict):
         "hours_source",
         "overtime_multiplier",
     ]
-    per = (
+    return (
         rows.groupby(keys)
         .agg(minutes=("minutes", "sum"), overtime=("overtime", "sum"))
         .reset_index()
     )
-    earned = per.assign(amount=divide(per["minutes"] * per["rate"], 60))
-    lines = [_lines(earned, Component.HOURLY, ["minutes", "rate", "hours_source"])]
+
+
+def _overtime_lines(per: pd.DataFrame) -> pd.DataFrame:
+    """The premium above the plain rate on overtime minutes (the plain rate is in HOURLY)."""
     extra = per[(per["overtime"] > 0) & (per["overtime_multiplier"] > FACTOR_SCALE)]
     extra = extra.assign(
         amount=divide(
@@ -429,14 +477,11 @@ def _hourly(inputs: Inputs, assignments: pd.DataFrame, errors: dict):
             60 * FACTOR_SCALE,
         )
     )
-    lines.append(
-        _lines(
-            extra.rename(columns={"overtime": "overtime_minutes"}),
-            Component.OVERTIME,
-            ["overtime_minutes", "rate", "overtime_multiplier"],
-        )
+    return _lines(
+        extra.rename(columns={"overtime": "overtime_minutes"}),
+        Component.OVERTIME,
+        ["overtime_minutes", "rate", "overtime_multiplier"],
     )
-    return lines
 
 
 # --- the month -----------------------------------------------------------------------------
@@ -471,9 +516,32 @@ def calculate(inputs: Inputs) -> Outcome:
             columns=["worker_id", "minutes_worked", "error", "error_params", "warnings"]
         )
         return Outcome(lines=_empty(LINE_COLUMNS), parts=_empty(PART_COLUMNS), payslips=slips)
+    errors: dict[int, tuple[str, dict]] = {}
+    assignments = _paid_assignments(inputs, errors)
+    _refuse_unschemed(inputs.days, assignments, errors)
+    inputs = _with_dates(inputs)
+
+    lines = _earnings(inputs, assignments, errors)
+    failed = set(errors)
+    lines = lines[~lines["worker_id"].isin(failed)]
+    held_lines, parts = _held(inputs, lines)
+    release_lines = _releases(inputs, failed)
+    minutes = _minutes_worked(inputs)
+    totals = _totals(lines, _concat([held_lines, release_lines]), minutes)
+    gross_lines = _lines(totals.assign(amount=totals["gross"]), Component.GROSS, ["minutes"])
+    net_lines = _lines(totals.assign(amount=totals["net"]), Component.NET, [])
+    every = _in_payslip_order(_concat([lines, held_lines, release_lines, gross_lines, net_lines]))
+
+    payslips = _payslips(inputs, minutes, errors)
+    payslips["warnings"] = _warnings(inputs, totals, assignments, payslips, failed, lines)
+    return Outcome(lines=every, parts=parts, payslips=payslips, errors=errors)
+
+
+def _paid_assignments(inputs: Inputs, errors: dict) -> pd.DataFrame:
+    """The assignments that cover part of the month, clipped to it; a scheme with no version
+    in effect is an error for its worker."""
     period_start = pd.Timestamp(inputs.period_start)
     period_end = pd.Timestamp(inputs.period_end)
-    errors: dict[int, tuple[str, dict]] = {}
     assignments = inputs.assignments.copy()
     assignments["starts_on"] = _dates(assignments["starts_on"]).clip(lower=period_start)
     assignments["ends_on"] = _dates(assignments["ends_on"])
@@ -484,14 +552,19 @@ def calculate(inputs: Inputs) -> Outcome:
     unversioned = assignments[assignments["version_id"].isna()]
     for worker_id, name in unversioned[["worker_id", "scheme_name"]].itertuples(index=False):
         errors[int(worker_id)] = ("no_version", {"scheme": name})
-    assignments = assignments[assignments["version_id"].notna()].astype({"version_id": "int64"})
+    return assignments[assignments["version_id"].notna()].astype({"version_id": "int64"})
 
-    days = inputs.days
+
+def _refuse_unschemed(days: pd.DataFrame, assignments: pd.DataFrame, errors: dict) -> None:
+    """A worker employed in the month without a scheme (and no other error) cannot be paid."""
     employed = set(days.loc[days["employed"], "worker_id"].astype("int64"))
     schemed = set(assignments["worker_id"].astype("int64"))
     for worker_id in sorted(employed - schemed - set(errors)):
         errors[worker_id] = ("no_scheme", {})
 
+
+def _with_dates(inputs: Inputs) -> Inputs:
+    """The day columns as timestamps, to compare with the assignments' dates."""
     work = (
         inputs.work.assign(date=_dates(inputs.work["date"]))
         if not inputs.work.empty
@@ -502,10 +575,14 @@ def calculate(inputs: Inputs) -> Outcome:
         if not inputs.timesheets.empty
         else inputs.timesheets
     )
-    inputs = _replace(
+    days = inputs.days
+    return _replace(
         inputs, work=work, timesheets=timesheets, days=days.assign(date=_dates(days["date"]))
     )
 
+
+def _earnings(inputs: Inputs, assignments: pd.DataFrame, errors: dict) -> pd.DataFrame:
+    """Every earnings line of the month (workers with errors still among them)."""
     earnings = [
         *_salaried(inputs, assignments, inputs.days, errors),
         *_piece(inputs, assignments),
@@ -514,49 +591,50 @@ def calculate(inputs: Inputs) -> Outcome:
     adjustments = inputs.adjustments
     if not adjustments.empty:
         earnings.append(_lines(adjustments, Component.ADJUSTMENT, ["reason", "corrects_id"]))
-    lines = _concat(earnings)
-    failed = set(errors)
-    lines = lines[~lines["worker_id"].isin(failed)]
+    return _concat(earnings)
 
-    held_lines, parts = _held(inputs, lines)
+
+def _releases(inputs: Inputs, failed: set) -> pd.DataFrame:
+    """Lines releasing the deferred parts that fall due, for the workers who can be paid."""
     released = (
         inputs.due[~inputs.due["worker_id"].isin(failed)] if not inputs.due.empty else inputs.due
     )
     released = released.rename(columns={"part_id": "deferred_part_id"})
-    release_lines = (
-        _lines(released, Component.DEFERRED_RELEASED, ["component", "held_in", "due_on"])
-        if not released.empty
-        else _empty(LINE_COLUMNS)
-    )
+    if released.empty:
+        return _empty(LINE_COLUMNS)
+    return _lines(released, Component.DEFERRED_RELEASED, ["component", "held_in", "due_on"])
 
+
+def _totals(lines: pd.DataFrame, moved_lines: pd.DataFrame, minutes: pd.Series) -> pd.DataFrame:
+    """Gross, moved (held and released) and net per worker and currency, with the minutes
+    worked."""
     key = ["worker_id", "currency"]
     gross = _sums(lines, key, "gross")
-    moved = _sums(_concat([held_lines, release_lines]), key, "moved")
+    moved = _sums(moved_lines, key, "moved")
     totals = gross.merge(moved, on=key, how="outer")
     totals[["gross", "moved"]] = totals[["gross", "moved"]].fillna(0).astype("int64")
     totals["worker_id"] = totals["worker_id"].astype("int64")
     totals["net"] = totals["gross"] + totals["moved"]
-
-    minutes = _minutes_worked(inputs)
     totals["minutes"] = totals["worker_id"].map(minutes).fillna(0).astype("int64")
-    gross_lines = _lines(totals.assign(amount=totals["gross"]), Component.GROSS, ["minutes"])
-    net_lines = _lines(totals.assign(amount=totals["net"]), Component.NET, [])
+    return totals
 
-    every = _concat([lines, held_lines, release_lines, gross_lines, net_lines])
+
+def _in_payslip_order(every: pd.DataFrame) -> pd.DataFrame:
     every["position"] = every["component"].map(ORDER)
-    every = every.sort_values(
+    return every.sort_values(
         ["worker_id", "currency", "position", "project_id", "version_id"],
         kind="stable",
         na_position="first",
     ).reset_index(drop=True)
 
+
+def _payslips(inputs: Inputs, minutes: pd.Series, errors: dict) -> pd.DataFrame:
     population = sorted(set(inputs.workers["worker_id"].astype("int64")))
     payslips = pd.DataFrame({"worker_id": population})
     payslips["minutes_worked"] = payslips["worker_id"].map(minutes).fillna(0).astype("int64")
     payslips["error"] = payslips["worker_id"].map(lambda w: errors.get(w, ("", {}))[0])
     payslips["error_params"] = payslips["worker_id"].map(lambda w: errors.get(w, ("", {}))[1])
-    payslips["warnings"] = _warnings(inputs, totals, assignments, payslips, failed, lines)
-    return Outcome(lines=every, parts=parts, payslips=payslips, errors=errors)
+    return payslips
 
 
 def _sums(lines: pd.DataFrame, key: list[str], name: str) -> pd.DataFrame:

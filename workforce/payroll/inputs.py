@@ -87,6 +87,33 @@ def waiting_adjustments() -> QuerySet[Adjustment]:
 def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
     start, end = run.period_start, run.period_end
     ids = list(worker_ids)
+    workers = _workers(ids)
+    assignments, version_ids = _assignments(ids, start, end)
+    parts = _scheme_parts(version_ids)
+    days = attendance_days(ids, start, end)
+    work = _work(ids, start, end)
+    timesheets = _timesheets(ids, start, end)
+    projects = _frame(Project.objects.values_list("pk", "domain_id"), ["project_id", "domain_id"])
+    scores = _scores(assignments, parts["tiers"], start, end)
+    return Inputs(
+        period_start=start,
+        period_end=end,
+        workers=workers,
+        assignments=assignments,
+        **parts,
+        days=days,
+        work=work,
+        timesheets=timesheets,
+        projects=projects,
+        scores=scores,
+        due=_due(ids, end),
+        adjustments=_adjustments(ids),
+        previous=previous_net(ids, start),
+        change_warning_percent=run.change_warning_percent,
+    )
+
+
+def _workers(ids: list[int]) -> pd.DataFrame:
     workers = _frame(
         Worker.objects.filter(pk__in=ids).values_list(
             "pk", "site__currency", "site__minimum_hourly_wage_amount"
@@ -94,7 +121,12 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
         ["worker_id", "site_currency", "min_wage"],
     )
     workers["min_wage"] = _minor(workers["min_wage"])
+    return workers
 
+
+def _assignments(ids: list[int], start: date, end: date) -> tuple[pd.DataFrame, list[int]]:
+    """The schemes each worker holds during the month, with the amounts of the version in
+    effect on its first day, and the ids of those versions."""
     assignments = _frame(
         SchemeAssignment.objects.filter(worker_id__in=ids, starts_on__lte=end)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
@@ -118,51 +150,43 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
         assignments["overtime_multiplier"].fillna(1), FACTOR_SCALE
     )
     assignments["overtime_after"] = assignments["overtime_after"].fillna(0).astype("int64")
+    return assignments, version_ids
 
-    def children(model, fields, columns):
-        return _frame(
-            model.objects.filter(version_id__in=version_ids).values_list(*fields), columns
-        )
 
-    allowances = children(
-        Allowance, ["version_id", "name", "amount"], ["version_id", "name", "amount"]
-    )
+def _scheme_parts(version_ids: list[int]) -> dict[str, pd.DataFrame]:
+    """The amounts inside those versions, one frame per kind of part, named as Inputs names
+    them."""
+
+    def children(model, fields):
+        return _frame(model.objects.filter(version_id__in=version_ids).values_list(*fields), fields)
+
+    allowances = children(Allowance, ["version_id", "name", "amount"])
     allowances["amount"] = _minor(allowances["amount"])
-    tiers = children(
-        PerformanceTier,
-        ["version_id", "min_score", "amount"],
-        ["version_id", "min_score", "amount"],
-    )
+    tiers = children(PerformanceTier, ["version_id", "min_score", "amount"])
     tiers["min_score"] = _scaled(tiers["min_score"], 100)
     tiers["amount"] = _minor(tiers["amount"])
-    piece_rates = children(
-        PieceRate,
-        ["version_id", "project_id", "rate", "item_type"],
-        ["version_id", "project_id", "rate", "item_type"],
-    )
+    piece_rates = children(PieceRate, ["version_id", "project_id", "rate", "item_type"])
     piece_rates["rate"] = _scaled(piece_rates["rate"], RATE_SCALE)
-    bands = children(
-        QualityBand,
-        ["version_id", "min_accuracy", "multiplier"],
-        ["version_id", "min_accuracy", "multiplier"],
-    )
+    bands = children(QualityBand, ["version_id", "min_accuracy", "multiplier"])
     bands["min_accuracy"] = _scaled(bands["min_accuracy"], 100)
     bands["multiplier"] = _scaled(bands["multiplier"], FACTOR_SCALE)
-    hourly_rates = children(
-        HourlyRate,
-        ["version_id", "project_id", "domain_id", "rate"],
-        ["version_id", "project_id", "domain_id", "rate"],
-    )
+    hourly_rates = children(HourlyRate, ["version_id", "project_id", "domain_id", "rate"])
     hourly_rates["rate"] = _minor(hourly_rates["rate"])
-    deferrals = children(
-        Deferral,
-        ["version_id", "component", "percent", "months_after"],
-        ["version_id", "component", "percent", "months_after"],
-    )
+    deferrals = children(Deferral, ["version_id", "component", "percent", "months_after"])
     deferrals["percent"] = _scaled(deferrals["percent"], 100)
+    return {
+        "allowances": allowances,
+        "tiers": tiers,
+        "piece_rates": piece_rates,
+        "bands": bands,
+        "hourly_rates": hourly_rates,
+        "deferrals": deferrals,
+    }
 
-    days = attendance_days(ids, start, end)
-    work = _raw(
+
+def _work(ids: list[int], start: date, end: date) -> pd.DataFrame:
+    """Work records summed per worker, project and day."""
+    return _raw(
         WorkRecord.objects.filter(worker_id__in=ids, worked_on__range=(start, end))
         .values_list("worker_id", "project_id", "worked_on")
         .annotate(
@@ -182,7 +206,11 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
             "active_minutes",
         ],
     )
-    timesheets = _raw(
+
+
+def _timesheets(ids: list[int], start: date, end: date) -> pd.DataFrame:
+    """Minutes on approved timesheets per worker, project and day."""
+    return _raw(
         TimesheetEntry.objects.current()
         .filter(
             week__worker_id__in=ids,
@@ -194,14 +222,20 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
         .order_by(),
         ["worker_id", "project_id", "date", "minutes"],
     )
-    projects = _frame(Project.objects.values_list("pk", "domain_id"), ["project_id", "domain_id"])
 
-    scores = pd.DataFrame(columns=["worker_id", "score"])
+
+def _scores(assignments: pd.DataFrame, tiers: pd.DataFrame, start: date, end: date):
+    """The month's performance score of the workers whose version has tiers, and no others
+    (measuring costs queries)."""
     tiered = assignments[assignments["version_id"].isin(tiers["version_id"])]["worker_id"]
-    if len(tiered):
-        performance = metrics.performance(sorted(set(tiered)), start, end)
-        scores = performance[["worker_id", "score"]]
+    if not len(tiered):
+        return pd.DataFrame(columns=["worker_id", "score"])
+    performance = metrics.performance(sorted(set(tiered)), start, end)
+    return performance[["worker_id", "score"]]
 
+
+def _due(ids: list[int], end: date) -> pd.DataFrame:
+    """Deferred parts held by earlier runs that fall due by the month's end."""
     due = _frame(
         DeferredPart.objects.outstanding()
         .filter(worker_id__in=ids, due_on__lte=end)
@@ -217,6 +251,10 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
         ["part_id", "worker_id", "component", "currency", "amount", "due_on", "held_in"],
     )
     due["amount"] = _minor(due["amount"])
+    return due
+
+
+def _adjustments(ids: list[int]) -> pd.DataFrame:
     adjustments = _frame(
         waiting_adjustments()
         .filter(worker_id__in=ids)
@@ -224,28 +262,7 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
         ["adjustment_id", "worker_id", "currency", "amount", "reason", "corrects_id"],
     )
     adjustments["amount"] = _minor(adjustments["amount"])
-    previous = previous_net(ids, start)
-    return Inputs(
-        period_start=start,
-        period_end=end,
-        workers=workers,
-        assignments=assignments,
-        allowances=allowances,
-        tiers=tiers,
-        piece_rates=piece_rates,
-        bands=bands,
-        hourly_rates=hourly_rates,
-        deferrals=deferrals,
-        days=days,
-        work=work,
-        timesheets=timesheets,
-        projects=projects,
-        scores=scores,
-        due=due,
-        adjustments=adjustments,
-        previous=previous,
-        change_warning_percent=run.change_warning_percent,
-    )
+    return adjustments
 
 
 def _versions_on(day: date, scheme_ids) -> pd.DataFrame:

@@ -541,68 +541,9 @@ def payslip_context(payslip: Payslip, *, today: date, outstanding: list[dict] | 
     """
     run = payslip.run
     worker = payslip.worker
-    by_currency: dict[str, list[PayLine]] = defaultdict(list)
-    for line in _lines(payslip):
-        by_currency[line.currency].append(line)
-
-    hours_worked = (
-        (Decimal(payslip.minutes_worked) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        if payslip.minutes_worked
-        else None
-    )
-    currencies = []
-    for currency, lines in by_currency.items():
-        totals = defaultdict(Decimal)
-        rows, net_line = [], None
-        for line in lines:
-            totals[line.component] += line.amount
-            row = {
-                "component": line.component,
-                "words": describe(line),
-                "amount": line.amount,
-                "kind": _kind(line.component),
-            }
-            if line.component == Component.NET:
-                net_line = row
-            else:
-                rows.append(row)
-        gross = totals[Component.GROSS]
-        hourly_rate = None
-        if payslip.minutes_worked and Component.GROSS in totals:
-            hourly_rate = (gross * 60 / payslip.minutes_worked).quantize(
-                Decimal(1) / MINOR, rounding=ROUND_HALF_UP
-            )
-        hourly_rate_text = ""
-        if hourly_rate is not None:
-            hourly_rate_text = _("%(rate)s an hour, over %(hours)s h worked this month") % {
-                "rate": _money(hourly_rate, currency),
-                "hours": _number(hours_worked, 1),
-            }
-        currencies.append(
-            {
-                "currency": currency,
-                "lines": rows,
-                "net_line": net_line,
-                "gross": gross,
-                "held": totals[Component.DEFERRED_HELD],
-                "released": totals[Component.DEFERRED_RELEASED],
-                "net": totals[Component.NET],
-                "hourly_rate": hourly_rate,
-                "hourly_rate_text": hourly_rate_text,
-            }
-        )
-
-    deferred_here = [
-        {
-            "component": str(Component(part.component).label),
-            "percent": part.percent,
-            "percent_text": _figure(part.percent, 2),
-            "amount": part.amount,
-            "currency": part.currency,
-            "due_on": part.due_on,
-        }
-        for part in payslip.deferred_parts.all()
-    ]
+    hours_worked = _hours_worked(payslip.minutes_worked)
+    currencies = _currency_blocks(payslip, hours_worked)
+    deferred_here = _deferred_here(payslip)
     if outstanding is None:
         outstanding = _outstanding(payslip, today)
     owed = defaultdict(Decimal)
@@ -638,6 +579,78 @@ def payslip_context(payslip: Payslip, *, today: date, outstanding: list[dict] | 
         ],
         "show_warnings": False,
     }
+
+
+def _hours_worked(minutes_worked: int) -> Decimal | None:
+    if not minutes_worked:
+        return None
+    return (Decimal(minutes_worked) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _currency_blocks(payslip: Payslip, hours_worked: Decimal | None) -> list[dict]:
+    """One block per currency the payslip pays in: its lines, net line and totals."""
+    by_currency: dict[str, list[PayLine]] = defaultdict(list)
+    for line in _lines(payslip):
+        by_currency[line.currency].append(line)
+    return [
+        _currency_block(currency, lines, payslip.minutes_worked, hours_worked)
+        for currency, lines in by_currency.items()
+    ]
+
+
+def _currency_block(currency: str, lines: list[PayLine], minutes_worked: int, hours_worked):
+    totals = defaultdict(Decimal)
+    rows, net_line = [], None
+    for line in lines:
+        totals[line.component] += line.amount
+        row = {
+            "component": line.component,
+            "words": describe(line),
+            "amount": line.amount,
+            "kind": _kind(line.component),
+        }
+        if line.component == Component.NET:
+            net_line = row
+        else:
+            rows.append(row)
+    gross = totals[Component.GROSS]
+    hourly_rate = None
+    if minutes_worked and Component.GROSS in totals:
+        hourly_rate = (gross * 60 / minutes_worked).quantize(
+            Decimal(1) / MINOR, rounding=ROUND_HALF_UP
+        )
+    hourly_rate_text = ""
+    if hourly_rate is not None:
+        hourly_rate_text = _("%(rate)s an hour, over %(hours)s h worked this month") % {
+            "rate": _money(hourly_rate, currency),
+            "hours": _number(hours_worked, 1),
+        }
+    return {
+        "currency": currency,
+        "lines": rows,
+        "net_line": net_line,
+        "gross": gross,
+        "held": totals[Component.DEFERRED_HELD],
+        "released": totals[Component.DEFERRED_RELEASED],
+        "net": totals[Component.NET],
+        "hourly_rate": hourly_rate,
+        "hourly_rate_text": hourly_rate_text,
+    }
+
+
+def _deferred_here(payslip: Payslip) -> list[dict]:
+    """The parts this payslip holds back."""
+    return [
+        {
+            "component": str(Component(part.component).label),
+            "percent": part.percent,
+            "percent_text": _figure(part.percent, 2),
+            "amount": part.amount,
+            "currency": part.currency,
+            "due_on": part.due_on,
+        }
+        for part in payslip.deferred_parts.all()
+    ]
 
 
 def _kind(component: str) -> str:

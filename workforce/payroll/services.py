@@ -186,9 +186,16 @@ def run_calculate(
 
 
 def _write(run: PayrollRun, outcome: engine.Outcome, elsewhere: dict) -> None:
+    slip_of = _write_payslips(run, outcome.payslips, elsewhere)
+    _write_deferred_parts(outcome.parts, slip_of)
+    _write_pay_lines(outcome.lines, slip_of)
+
+
+def _write_payslips(run: PayrollRun, slips: pd.DataFrame, elsewhere: dict) -> dict[int, int]:
+    """One payslip per worker calculated, and one per worker already paid by another run of
+    the month (an error, no lines); returns each worker's payslip id."""
     from workforce.people.models import Worker
 
-    slips = outcome.payslips
     where = dict(
         (pk, (team, site))
         for pk, team, site in Worker.objects.filter(
@@ -228,9 +235,10 @@ def _write(run: PayrollRun, outcome: engine.Outcome, elsewhere: dict) -> None:
         for worker_id, other in elsewhere.items()
     ]
     created = Payslip.objects.bulk_create(rows, batch_size=BATCH)
-    slip_of = {slip.worker_id: slip.pk for slip in created}
+    return {slip.worker_id: slip.pk for slip in created}
 
-    parts = outcome.parts
+
+def _write_deferred_parts(parts: pd.DataFrame, slip_of: dict[int, int]) -> None:
     _insert(
         DeferredPart,
         ["payslip_id", "worker_id", "component", "currency", "amount", "percent", "due_on"],
@@ -246,7 +254,8 @@ def _write(run: PayrollRun, outcome: engine.Outcome, elsewhere: dict) -> None:
         ),
     )
 
-    lines = outcome.lines
+
+def _write_pay_lines(lines: pd.DataFrame, slip_of: dict[int, int]) -> None:
     json = connection.ops.adapt_json_value
     _insert(
         PayLine,

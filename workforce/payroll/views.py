@@ -230,28 +230,33 @@ def _run_page(request, run: PayrollRun, *, approve_form: ApproveForm | None = No
         "zipping": zipping,
     }
     if not is_calculating:
-        checks, errors = _checks(run)
-        calculated_it = run.calculated_by_id == request.user.pk
-        context |= {
-            "calculation_failed": run.job is not None and run.job.status == Job.Status.FAILED,
-            "totals": queries.run_totals(run),
-            "payslip_count": run.payslips.count(),
-            "checks": checks,
-            "errors": errors,
-            "has_warnings": bool(checks or errors),
-            "can_calculate": run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.CALCULATED),
-            "can_delete": run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.CALCULATED),
-            "can_approve": run.status == PayrollRun.Status.CALCULATED,
-            "approve_refused": _("You calculated this run: another payroll admin must approve it.")
-            if calculated_it
-            else "",
-            "approve_form": approve_form or ApproveForm(),
-            "can_mark_paid": run.status == PayrollRun.Status.APPROVED,
-            "has_payslips": run.status != PayrollRun.Status.DRAFT,
-            "bank_currencies": exports.bank_currencies(run) if run.is_final else [],
-        }
+        context |= _run_review(request, run, approve_form)
     template = "payroll/run_detail.html#live" if request.htmx else "payroll/run_detail.html"
     return render(request, template, context)
+
+
+def _run_review(request, run: PayrollRun, approve_form: ApproveForm | None) -> dict:
+    """What a calculated (or draft, or final) run shows: totals, checks and what may be done."""
+    checks, errors = _checks(run)
+    calculated_it = run.calculated_by_id == request.user.pk
+    return {
+        "calculation_failed": run.job is not None and run.job.status == Job.Status.FAILED,
+        "totals": queries.run_totals(run),
+        "payslip_count": run.payslips.count(),
+        "checks": checks,
+        "errors": errors,
+        "has_warnings": bool(checks or errors),
+        "can_calculate": run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.CALCULATED),
+        "can_delete": run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.CALCULATED),
+        "can_approve": run.status == PayrollRun.Status.CALCULATED,
+        "approve_refused": _("You calculated this run: another payroll admin must approve it.")
+        if calculated_it
+        else "",
+        "approve_form": approve_form or ApproveForm(),
+        "can_mark_paid": run.status == PayrollRun.Status.APPROVED,
+        "has_payslips": run.status != PayrollRun.Status.DRAFT,
+        "bank_currencies": exports.bank_currencies(run) if run.is_final else [],
+    }
 
 
 @login_required
@@ -571,44 +576,55 @@ def adjustment_add(request):
     require(queries.can_run_payroll(request.user))
     form = AdjustmentForm(posted_data(request), initial=_adjustment_initial(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            adjustment = services.adjustment_add(
-                worker=data["worker"],
-                amount=data["amount"],
-                currency=data["currency"],
-                reason=data["reason"],
-                by=request.user,
-                corrects=data["corrects"],
-            )
-        except PayrollError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request,
-                _("%(amount)s %(currency)s for %(worker)s will be paid in their next run.")
-                % {
-                    "amount": formats.number_format(
-                        adjustment.amount, 2, use_l10n=True, force_grouping=True
-                    ),
-                    "currency": adjustment.currency,
-                    "worker": adjustment.worker,
-                },
-            )
+        adjustment = _adjustment_save(form, by=request.user)
+        if adjustment is not None:
+            messages.success(request, _adjustment_added(adjustment))
             return redirect("payroll:home")
-    # The line being corrected, named beside the form (its field is hidden).
+    return render(
+        request,
+        "payroll/adjustment_form.html",
+        {"form": form, "corrected": _corrected_line(form)},
+    )
+
+
+def _adjustment_save(form: AdjustmentForm, *, by):
+    """The adjustment added, or None with the refusal on the form."""
+    data = form.cleaned_data
+    try:
+        return services.adjustment_add(
+            worker=data["worker"],
+            amount=data["amount"],
+            currency=data["currency"],
+            reason=data["reason"],
+            by=by,
+            corrects=data["corrects"],
+        )
+    except PayrollError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+    return None
+
+
+def _adjustment_added(adjustment) -> str:
+    return _("%(amount)s %(currency)s for %(worker)s will be paid in their next run.") % {
+        "amount": formats.number_format(adjustment.amount, 2, use_l10n=True, force_grouping=True),
+        "currency": adjustment.currency,
+        "worker": adjustment.worker,
+    }
+
+
+def _corrected_line(form: AdjustmentForm) -> PayLine | None:
+    """The line being corrected, named beside the form (its field is hidden)."""
     corrects = str(form["corrects"].value() or "")
-    line = (
+    if not corrects.isdigit():
+        return None
+    return (
         PayLine.objects.select_related("payslip__run", "payslip__worker__user")
         .filter(pk=corrects)
         .first()
-        if corrects.isdigit()
-        else None
     )
-    return render(request, "payroll/adjustment_form.html", {"form": form, "corrected": line})
 
 
 @login_required
