@@ -156,8 +156,26 @@ def attendance_days(
     now = now or timezone.now()
     workers = _as_queryset(workers).order_by()
     worker_ids = workers.values("pk")
+    people = _people(workers)
+    if people.empty:
+        return pd.DataFrame({column: [] for column in COLUMNS})
+    schedules, pattern = _schedules(people, worker_ids, start, end)
+    return derive(
+        people=people,
+        schedules=schedules,
+        pattern=pattern,
+        days_off=_days_off(people, start, end),
+        records=_clock_records(worker_ids, start, end),
+        leave=_approved_leave(worker_ids, start, end),
+        timesheets=_timesheet_minutes(worker_ids, start, end),
+        start=start,
+        end=end,
+        now=now,
+    )
 
-    people = _frame(
+
+def _people(workers: QuerySet[Worker]) -> pd.DataFrame:
+    return _frame(
         workers.values_list(
             "pk",
             "team_id",
@@ -170,8 +188,11 @@ def attendance_days(
         ),
         ["worker_id", "team_id", "site_id", "hired_on", "left_on", "country", "region", "tz"],
     )
-    if people.empty:
-        return pd.DataFrame({column: [] for column in COLUMNS})
+
+
+def _schedules(people: pd.DataFrame, worker_ids, start: date, end: date):
+    """The schedules of the workers and their teams in force during the period, and their
+    weekdays' shifts."""
     team_ids = [int(t) for t in people["team_id"].dropna().unique()]
     covering = Q(effective_from__lte=end) & (
         Q(effective_to__isnull=True) | Q(effective_to__gte=start)
@@ -203,20 +224,31 @@ def attendance_days(
         ).values_list("schedule_id", "weekday", "starts_at", "ends_at"),
         ["schedule_id", "weekday", "starts_at", "ends_at"],
     )
+    return schedules, pattern
+
+
+def _days_off(people: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Company days off at the workers' sites, or at every site."""
     site_ids = [int(s) for s in people["site_id"].unique()]
-    days_off = _frame(
+    return _frame(
         CompanyDayOff.objects.filter(falls_on__range=(start, end))
         .filter(Q(site_id__isnull=True) | Q(site_id__in=site_ids))
         .values_list("site_id", "falls_on"),
         ["site_id", "falls_on"],
     )
-    records = _raw_frame(
+
+
+def _clock_records(worker_ids, start: date, end: date) -> pd.DataFrame:
+    return _raw_frame(
         AttendanceRecord.objects.filter(
             worker_id__in=worker_ids, worked_on__range=(start, end)
         ).values_list("worker_id", "worked_on", "check_in_at", "check_out_at"),
         ["worker_id", "worked_on", "check_in_at", "check_out_at"],
     )
-    leave = _frame(
+
+
+def _approved_leave(worker_ids, start: date, end: date) -> pd.DataFrame:
+    return _frame(
         LeaveRequest.objects.filter(
             worker_id__in=worker_ids,
             status=LeaveRequest.Status.APPROVED,
@@ -227,7 +259,11 @@ def attendance_days(
         ),
         ["worker_id", "starts_on", "ends_on", "is_paid", "leave_kind"],
     )
-    timesheets = _frame(
+
+
+def _timesheet_minutes(worker_ids, start: date, end: date) -> pd.DataFrame:
+    """Minutes on approved timesheets per worker and day, corrections applied."""
+    return _frame(
         TimesheetEntry.objects.current()
         .filter(
             week__worker_id__in=worker_ids,
@@ -238,18 +274,6 @@ def attendance_days(
         .annotate(minutes=Sum("minutes"))
         .order_by(),
         ["worker_id", "worked_on", "timesheet_minutes"],
-    )
-    return derive(
-        people=people,
-        schedules=schedules,
-        pattern=pattern,
-        days_off=days_off,
-        records=records,
-        leave=leave,
-        timesheets=timesheets,
-        start=start,
-        end=end,
-        now=now,
     )
 
 
@@ -313,25 +337,58 @@ def _minute(series: pd.Series) -> pd.Series:
 
 def derive(*, people, schedules, pattern, days_off, records, leave, timesheets, start, end, now):
     """The rules, applied to frames (kept apart from the queries so tests can feed it)."""
-    dates = pd.DataFrame({"date": pd.date_range(start, end, freq="D").astype("datetime64[ns]")})
+    people = _typed(people)
+    grid = _calendar(people, start, end)
+    grid = _with_public_days(grid, people, days_off, start, end)
+    grid = _with_shifts(grid, schedules, pattern)
+    hired = _dates(grid["hired_on"])
+    left = _dates(grid["left_on"])
+    grid["employed"] = (grid["date"] >= hired) & (left.isna() | (grid["date"] <= left))
+
+    # Today at each site, for open check-ins and days still to come.
+    zones = {tz: ZoneInfo(tz) for tz in people["tz"].unique()}
+    today, now_second = _local_now(grid, zones, now)
+    grid = grid.merge(_day_records(records, people, zones), on=["worker_id", "date"], how="left")
+    worked_seconds, ongoing = _add_time_worked(grid, today, now_second)
+    grid = grid.merge(_leave_days(leave), on=["worker_id", "date"], how="left")
+    _add_status(grid, today, worked_seconds, ongoing)
+    grid = _with_timesheets(grid, timesheets)
+    grid["scheduled_minutes"] = grid["scheduled_minutes"].astype("int64")
+    grid["scheduled"] = grid["scheduled"].astype(bool)
+    return grid[COLUMNS].sort_values(["worker_id", "date"], ignore_index=True)
+
+
+def _typed(people: pd.DataFrame) -> pd.DataFrame:
     people = people.copy()
     people["worker_id"] = people["worker_id"].astype("int64")
     people["site_id"] = people["site_id"].astype("int64")
     people["team_id"] = people["team_id"].astype("float64")
+    return people
+
+
+def _calendar(people: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Every worker crossed with every day of the period."""
+    dates = pd.DataFrame({"date": pd.date_range(start, end, freq="D").astype("datetime64[ns]")})
     grid = people[["worker_id", "team_id", "site_id", "hired_on", "left_on", "tz"]].merge(
         dates, how="cross"
     )
     grid["weekday"] = grid["date"].dt.day_of_week
+    return grid
 
-    # Public holidays and adjusted workdays, per site.
+
+def _with_public_days(grid, people, days_off, start: date, end: date) -> pd.DataFrame:
+    """Public holidays and adjusted workdays, per site."""
     grid = grid.merge(
         _public_days(people, days_off, start, end), on=["site_id", "date"], how="left"
     )
     grid["is_holiday"] = grid["is_holiday"].fillna(False).astype(bool)
     grid["is_adjusted"] = grid["is_adjusted"].fillna(False).astype(bool)
+    return grid
 
-    # The schedule, and the shift of the day: the weekday's own, or on an adjusted workday the
-    # first working weekday's, since the day is worked as an ordinary one.
+
+def _with_shifts(grid: pd.DataFrame, schedules: pd.DataFrame, pattern: pd.DataFrame):
+    """The schedule, and the shift of the day: the weekday's own, or on an adjusted workday the
+    first working weekday's, since the day is worked as an ordinary one."""
     grid = grid.merge(_schedule_of_day(grid, schedules), on=["worker_id", "date"], how="left")
     if not pattern.empty:
         pattern = pattern.copy()
@@ -356,23 +413,22 @@ def derive(*, people, schedules, pattern, days_off, records, leave, timesheets, 
         grid["shift_minutes"] = np.nan
     grid["scheduled"] = grid["start_minute"].notna() & ~grid["is_holiday"]
     grid["scheduled_minutes"] = grid["shift_minutes"].where(grid["scheduled"], 0).fillna(0)
+    return grid
 
-    # Employment.
-    hired = _dates(grid["hired_on"])
-    left = _dates(grid["left_on"])
-    grid["employed"] = (grid["date"] >= hired) & (left.isna() | (grid["date"] <= left))
 
-    # Today at each site, for open check-ins and days still to come.
-    zones = {tz: ZoneInfo(tz) for tz in people["tz"].unique()}
+def _local_now(grid: pd.DataFrame, zones: dict, now: datetime):
+    """Each row's local today (midnight) and the seconds since its local midnight now."""
     local_now = {tz: now.astimezone(zone).replace(tzinfo=None) for tz, zone in zones.items()}
     today = _dates(grid["tz"].map({tz: pd.Timestamp(n).normalize() for tz, n in local_now.items()}))
     now_second = grid["tz"].map(
         {tz: n.hour * 3600 + n.minute * 60 + n.second for tz, n in local_now.items()}
     )
+    return today, now_second
 
-    grid = grid.merge(_day_records(records, people, zones), on=["worker_id", "date"], how="left")
-    has_record = grid["first_in"].notna()
-    shift_start = grid["start_minute"] * 60
+
+def _add_time_worked(grid: pd.DataFrame, today: pd.Series, now_second: pd.Series):
+    """Adds minutes_worked and missing_checkout to the grid; returns the seconds worked and
+    whether the day is still going on, which the status reads."""
     shift_end = (grid["start_minute"] + grid["shift_minutes"]) * 60
     # Seconds since that day's local midnight: a night shift's day is over only at its end.
     elapsed = (today - grid["date"]).dt.days * 86400 + now_second
@@ -385,10 +441,15 @@ def derive(*, people, schedules, pattern, days_off, records, leave, timesheets, 
     grid["minutes_worked"] = (worked_seconds // 60).astype("int64")
     grid["missing_checkout"] = grid["open_in"].notna() & day_over
     ongoing = grid["open_in"].notna() & ~day_over
+    return worked_seconds, ongoing
 
-    grid = grid.merge(_leave_days(leave), on=["worker_id", "date"], how="left")
+
+def _add_status(grid: pd.DataFrame, today, worked_seconds, ongoing) -> None:
+    """Adds each day's status (the module's rules, first match wins), late minutes and
+    leave."""
+    has_record = grid["first_in"].notna()
     on_leave = grid["leave_kind"].notna() & grid["scheduled"]
-    late_seconds = grid["first_in"] - shift_start - grid["grace"] * 60
+    late_seconds = grid["first_in"] - grid["start_minute"] * 60 - grid["grace"] * 60
     is_late = late_seconds > 0
 
     choices = [
@@ -414,6 +475,8 @@ def derive(*, people, schedules, pattern, days_off, records, leave, timesheets, 
     grid["unpaid_leave"] = grid["status"] == DayStatus.UNPAID_LEAVE
     grid["leave_kind"] = grid["leave_kind"].where(on_leave, "").fillna("").astype(str)
 
+
+def _with_timesheets(grid: pd.DataFrame, timesheets: pd.DataFrame) -> pd.DataFrame:
     if not timesheets.empty:
         timesheets = timesheets.assign(date=_dates(timesheets["worked_on"])).drop(
             columns="worked_on"
@@ -422,9 +485,7 @@ def derive(*, people, schedules, pattern, days_off, records, leave, timesheets, 
     else:
         grid["timesheet_minutes"] = 0
     grid["timesheet_minutes"] = grid["timesheet_minutes"].fillna(0).astype("int64")
-    grid["scheduled_minutes"] = grid["scheduled_minutes"].astype("int64")
-    grid["scheduled"] = grid["scheduled"].astype(bool)
-    return grid[COLUMNS].sort_values(["worker_id", "date"], ignore_index=True)
+    return grid
 
 
 def _day_records(records: pd.DataFrame, people: pd.DataFrame, zones: dict) -> pd.DataFrame:

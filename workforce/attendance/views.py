@@ -350,31 +350,40 @@ def team_month(request, pk):
             "grid": grid,
             "first_day": date(year, month, 1),
             "month_param": _month_param(year, month),
-            "headers": [
-                {
-                    "date": day,
-                    "initial": WEEKDAY_INITIALS[day.weekday()],
-                    "weekend": day.weekday() >= 5,
-                }
-                for day in grid.dates
-            ],
-            "rows": [
-                {
-                    "row": row,
-                    "cells": [
-                        cell
-                        | {
-                            "code": STATUS_CODES[cell["status"]],
-                            "weekend": cell["date"].weekday() >= 5,
-                        }
-                        for cell in row.days
-                    ],
-                }
-                for row in grid.rows
-            ],
+            "headers": _month_headers(grid),
+            "rows": _month_rows(grid),
             "legend": _legend(),
         },
     )
+
+
+def _month_headers(grid) -> list[dict]:
+    return [
+        {
+            "date": day,
+            "initial": WEEKDAY_INITIALS[day.weekday()],
+            "weekend": day.weekday() >= 5,
+        }
+        for day in grid.dates
+    ]
+
+
+def _month_rows(grid) -> list[dict]:
+    """Each worker's row with its cells' status codes, weekends marked."""
+    return [
+        {
+            "row": row,
+            "cells": [
+                cell
+                | {
+                    "code": STATUS_CODES[cell["status"]],
+                    "weekend": cell["date"].weekday() >= 5,
+                }
+                for cell in row.days
+            ],
+        }
+        for row in grid.rows
+    ]
 
 
 def _export_labels() -> dict[str, str]:
@@ -413,19 +422,7 @@ def _day_page(request, worker: Worker, day: date, *, record_forms=None, add_form
     view = queries.worker_day(worker, day)
     can_correct = queries.may_supervise(request.user, worker)
     zone = worker.site.time_zone
-    record_forms = record_forms or {}
-    rows = [
-        (
-            record,
-            record_forms.get(record.pk)
-            or StayForm(
-                time_zone=zone, prefix=f"record-{record.pk}", initial=stay_initial(record, zone)
-            )
-            if can_correct
-            else None,
-        )
-        for record in view.records
-    ]
+    rows = _stay_rows(view, zone, can_correct, record_forms or {})
     if can_correct and add_form is None:
         add_form = StayForm(time_zone=zone, prefix="add", initial={"check_in_on": day})
     return render(
@@ -445,6 +442,23 @@ def _day_page(request, worker: Worker, day: date, *, record_forms=None, add_form
             "next_day": date.fromordinal(day.toordinal() + 1),
         },
     )
+
+
+def _stay_rows(view, zone: str, can_correct: bool, record_forms: dict) -> list[tuple]:
+    """Each stay of the day with its correction form (the posted one when it was refused), or
+    None for a reader who may not correct it."""
+    return [
+        (
+            record,
+            record_forms.get(record.pk)
+            or StayForm(
+                time_zone=zone, prefix=f"record-{record.pk}", initial=stay_initial(record, zone)
+            )
+            if can_correct
+            else None,
+        )
+        for record in view.records
+    ]
 
 
 @login_required
@@ -542,21 +556,9 @@ def timesheet(request):
         dates=view.dates,
         initial={"worked_on": (today if today in view.dates else view.starts_on).isoformat()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timesheet_entry_add(
-                worker=worker,
-                project=form.cleaned_data["project"],
-                worked_on=form.cleaned_data["worked_on"],
-                minutes=form.cleaned_data["minutes"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except AttendanceError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Hours logged."))
-            return redirect(f"{reverse('attendance:timesheet')}?week={view.starts_on.isoformat()}")
+    if request.method == "POST" and form.is_valid() and _hours_logged(form, worker, request.user):
+        messages.success(request, _("Hours logged."))
+        return redirect(f"{reverse('attendance:timesheet')}?week={view.starts_on.isoformat()}")
     return render(
         request,
         "attendance/timesheet.html",
@@ -567,6 +569,23 @@ def timesheet(request):
             "form": form,
         },
     )
+
+
+def _hours_logged(form: TimesheetEntryForm, worker: Worker, by) -> bool:
+    """Logs the form's hours; False with the refusal on the form."""
+    try:
+        services.timesheet_entry_add(
+            worker=worker,
+            project=form.cleaned_data["project"],
+            worked_on=form.cleaned_data["worked_on"],
+            minutes=form.cleaned_data["minutes"],
+            note=form.cleaned_data["note"],
+            by=by,
+        )
+    except AttendanceError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
 
 
 def _back_to_week(week: TimesheetWeek):
