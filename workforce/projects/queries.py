@@ -172,86 +172,15 @@ def _checklist(onboarding: Onboarding, facts: _Facts, today=None) -> Checklist:
     certificates = facts.certificates.get(worker.user_id, [])
     valid = next((c for c in certificates if c.state_on(today) == Certificate.State.VALID), None)
     steps = [
-        Step(
-            "expertise",
-            _("Domain expertise matches"),
-            bool(expertise and expertise.is_verified),
-            _("%(domain)s, verified") % {"domain": project.domain}
-            if expertise and expertise.is_verified
-            else _("Needs verified expertise in %(domain)s (HR checks it).")
-            % {"domain": project.domain},
-        ),
-        Step(
-            "nda",
-            _("Confidentiality terms acknowledged"),
-            nda is not None,
-            _("Version %(version)s, acknowledged %(when)s from %(ip)s")
-            % {
-                "version": nda.version,
-                "when": timezone.localtime(nda.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
-                "ip": nda.ip_address or "-",
-            }
-            if nda
-            else _("Read and acknowledge version %(version)s.") % {"version": project.nda_version},
-            by="worker",
-        ),
-        Step(
-            "guideline",
-            _("Guideline read and acknowledged"),
-            reading.is_ready,
-            _("%(guideline)s, version %(version)s")
-            % {"guideline": guideline.title, "version": guideline.version}
-            if reading.is_ready
-            else " ".join(
-                training_queries.readiness_missing(
-                    guideline, unread=reading.unread, acknowledged=reading.acknowledged
-                )
-            ),
-        ),
-        Step(
-            "certificate",
-            _("Required certificate valid"),
-            valid is not None,
-            _("%(exam)s, valid until %(day)s") % {"exam": valid.exam, "day": valid.expires_on}
-            if valid
-            else (
-                _("Your certificate for %(exam)s is no longer valid: pass the exam again.")
-                if certificates
-                else _("Pass %(exam)s.")
-            )
-            % {"exam": project.required_exam},
-        ),
-        Step(
-            "tools",
-            _("Tool access granted"),
-            onboarding.tool_access_granted_at is not None,
-            _("Granted %(when)s")
-            % {"when": timezone.localtime(onboarding.tool_access_granted_at).date()}
-            if onboarding.tool_access_granted_at
-            else _("The project manager grants access to the annotation tools."),
-            by="manager",
-        ),
-        Step(
-            "rate",
-            _("Rate confirmed"),
-            onboarding.rate_confirmed_at is not None
-            and onboarding.rate_confirmed == project.rate_key,
-            _("Confirmed: %(rate)s") % {"rate": project.rate_label}
-            if onboarding.rate_confirmed == project.rate_key
-            else _("Confirm the project's pay terms: %(rate)s.") % {"rate": project.rate_label},
-            by="worker",
-        ),
+        _expertise_step(project, expertise),
+        _nda_step(project, nda),
+        _guideline_step(guideline, reading),
+        _certificate_step(project, certificates, valid),
+        _tools_step(onboarding),
+        _rate_step(onboarding, project),
     ]
     if project.has_harmful_content:
-        steps.append(
-            Step(
-                "wellbeing",
-                _("Wellbeing notice acknowledged"),
-                onboarding.wellbeing_acknowledged_at is not None,
-                "" if onboarding.wellbeing_acknowledged_at else _("Read where to get support."),
-                by="worker",
-            )
-        )
+        steps.append(_wellbeing_step(onboarding))
     failing = {step.code for step in steps if not step.done}
     if not failing:
         state = State.READY
@@ -260,6 +189,106 @@ def _checklist(onboarding: Onboarding, facts: _Facts, today=None) -> Checklist:
     else:
         state = State.IN_PROGRESS
     return Checklist(onboarding=onboarding, steps=steps, state=state)
+
+
+def _expertise_step(project: Project, expertise) -> Step:
+    verified = bool(expertise and expertise.is_verified)
+    return Step(
+        "expertise",
+        _("Domain expertise matches"),
+        verified,
+        _("%(domain)s, verified") % {"domain": project.domain}
+        if verified
+        else _("Needs verified expertise in %(domain)s (HR checks it).")
+        % {"domain": project.domain},
+    )
+
+
+def _nda_step(project: Project, nda) -> Step:
+    return Step(
+        "nda",
+        _("Confidentiality terms acknowledged"),
+        nda is not None,
+        _("Version %(version)s, acknowledged %(when)s from %(ip)s")
+        % {
+            "version": nda.version,
+            "when": timezone.localtime(nda.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
+            "ip": nda.ip_address or "-",
+        }
+        if nda
+        else _("Read and acknowledge version %(version)s.") % {"version": project.nda_version},
+        by="worker",
+    )
+
+
+def _guideline_step(guideline, reading) -> Step:
+    return Step(
+        "guideline",
+        _("Guideline read and acknowledged"),
+        reading.is_ready,
+        _("%(guideline)s, version %(version)s")
+        % {"guideline": guideline.title, "version": guideline.version}
+        if reading.is_ready
+        else " ".join(
+            training_queries.readiness_missing(
+                guideline, unread=reading.unread, acknowledged=reading.acknowledged
+            )
+        ),
+    )
+
+
+def _certificate_step(project: Project, certificates: list, valid) -> Step:
+    """Done with a valid certificate; a worker whose certificates all lapsed is told to pass
+    the exam again."""
+    return Step(
+        "certificate",
+        _("Required certificate valid"),
+        valid is not None,
+        _("%(exam)s, valid until %(day)s") % {"exam": valid.exam, "day": valid.expires_on}
+        if valid
+        else (
+            _("Your certificate for %(exam)s is no longer valid: pass the exam again.")
+            if certificates
+            else _("Pass %(exam)s.")
+        )
+        % {"exam": project.required_exam},
+    )
+
+
+def _tools_step(onboarding: Onboarding) -> Step:
+    return Step(
+        "tools",
+        _("Tool access granted"),
+        onboarding.tool_access_granted_at is not None,
+        _("Granted %(when)s")
+        % {"when": timezone.localtime(onboarding.tool_access_granted_at).date()}
+        if onboarding.tool_access_granted_at
+        else _("The project manager grants access to the annotation tools."),
+        by="manager",
+    )
+
+
+def _rate_step(onboarding: Onboarding, project: Project) -> Step:
+    """Done once the worker confirmed the project's current terms (a change asks again)."""
+    return Step(
+        "rate",
+        _("Rate confirmed"),
+        onboarding.rate_confirmed_at is not None and onboarding.rate_confirmed == project.rate_key,
+        _("Confirmed: %(rate)s") % {"rate": project.rate_label}
+        if onboarding.rate_confirmed == project.rate_key
+        else _("Confirm the project's pay terms: %(rate)s.") % {"rate": project.rate_label},
+        by="worker",
+    )
+
+
+def _wellbeing_step(onboarding: Onboarding) -> Step:
+    return Step(
+        "wellbeing",
+        _("Wellbeing notice acknowledged"),
+        onboarding.wellbeing_acknowledged_at is not None,
+        "" if onboarding.wellbeing_acknowledged_at else _("Read where to get support."),
+        by="worker",
+    )
 
 
 def checklists_for(project: Project, today=None) -> list[Checklist]:

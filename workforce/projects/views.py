@@ -245,31 +245,36 @@ def _step(result, code):
     return next((step for step in result.steps if step.code == code), None)
 
 
+def _nda_accept(request, onboarding):
+    """Records the worker's acceptance of the terms' version they read, from their address."""
+    form = NdaAcceptForm(request.POST)
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect("projects:onboarding-nda", pk=onboarding.pk)
+    try:
+        acknowledgement = services.nda_acknowledge(
+            onboarding=onboarding,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            ip_address=get_adapter(request).get_client_ip(request),
+        )
+    except services.ProjectError as error:
+        messages.error(request, str(error))
+        # Back to the terms, which now show the current version.
+        return redirect("projects:onboarding-nda", pk=onboarding.pk)
+    messages.success(
+        request,
+        _("You accepted version %(version)s of the confidentiality terms.")
+        % {"version": acknowledgement.version},
+    )
+    return redirect(onboarding)
+
+
 @login_required
 def onboarding_nda(request, pk):
     onboarding = queries.onboarding_for(request.user, pk)
     if request.method == "POST":
-        form = NdaAcceptForm(request.POST)
-        if not form.is_valid():
-            form_errors_to_messages(request, form)
-            return redirect("projects:onboarding-nda", pk=onboarding.pk)
-        try:
-            acknowledgement = services.nda_acknowledge(
-                onboarding=onboarding,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                ip_address=get_adapter(request).get_client_ip(request),
-            )
-        except services.ProjectError as error:
-            messages.error(request, str(error))
-            # Back to the terms, which now show the current version.
-            return redirect("projects:onboarding-nda", pk=onboarding.pk)
-        messages.success(
-            request,
-            _("You accepted version %(version)s of the confidentiality terms.")
-            % {"version": acknowledgement.version},
-        )
-        return redirect(onboarding)
+        return _nda_accept(request, onboarding)
     project = onboarding.project
     return render(
         request,
