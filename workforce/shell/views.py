@@ -32,7 +32,7 @@ def job_detail(request, pk):
     if queries.job_looks_stopped(job):  # its worker died: settle it now, not at the next tick
         jobs_recover_stale()
         job.refresh_from_db()
-    template = "shell/job_detail.html#progress" if request.htmx else "shell/job_detail.html"
+    template = "components/job_progress.html" if request.htmx else "shell/job_detail.html"
     context = {"job": job, "can_retry": queries.can_retry_job(request.user, job)}
     return render(request, template, context)
 
