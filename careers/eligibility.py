@@ -170,7 +170,32 @@ def evaluate(workers, day: date) -> dict[int, Standing]:
     for criterion in Criterion.objects.select_related("exam"):
         criteria[criterion.rung_id].append(criterion)
     standings = {w.pk: Standing(w.pk, above.get(w.rung_id)) for w in workers}
-    wanted = defaultdict(set)  # (kind family, window) -> worker ids
+    measured = _measured(_wanted(workers, standings, criteria), day)
+    since = _rung_since(workers)
+    exam_ids = {c.exam_id for group in criteria.values() for c in group if c.exam_id}
+    certificates = _certificates([w.user_id for w in workers], exam_ids, day) if exam_ids else {}
+    open_cases = _open_cases(standings, day)
+    for worker in workers:
+        standing = standings[worker.pk]
+        if standing.next_rung is None:
+            continue
+        for criterion in criteria.get(standing.next_rung.pk, []):
+            value, note = _value(
+                criterion,
+                worker,
+                day=day,
+                since=since,
+                measured=measured,
+                certificates=certificates,
+                open_cases=open_cases,
+            )
+            standing.results.append(_result(criterion, value, note))
+    return standings
+
+
+def _wanted(workers, standings: dict[int, Standing], criteria) -> dict:
+    """The workers to measure, by (kind family, window): only what some next rung asks for."""
+    wanted = defaultdict(set)
     for worker in workers:
         step = standings[worker.pk].next_rung
         for criterion in criteria.get(step.pk, []) if step else []:
@@ -178,7 +203,11 @@ def evaluate(workers, day: date) -> dict[int, Standing]:
                 wanted["work", criterion.window_days].add(worker.pk)
             elif criterion.kind in (Kind.ATTENDANCE, Kind.LEADERSHIP):
                 wanted[criterion.kind, criterion.window_days].add(worker.pk)
+    return wanted
 
+
+def _measured(wanted: dict, day: date) -> dict:
+    """One read per (kind family, window) for all its workers."""
     measured = {}
     for (family, window), ids in wanted.items():
         start = window_start(day, window)
@@ -188,9 +217,11 @@ def evaluate(workers, day: date) -> dict[int, Standing]:
             measured[family, window] = _attendance_rates(sorted(ids), start, day)
         else:
             measured[family, window] = _led(set(ids), start, day)
-    since = _rung_since(workers)
-    exam_ids = {c.exam_id for group in criteria.values() for c in group if c.exam_id}
-    certificates = _certificates([w.user_id for w in workers], exam_ids, day) if exam_ids else {}
+    return measured
+
+
+def _open_cases(standings: dict[int, Standing], day: date) -> dict[int, int]:
+    """Disciplinary cases open on the day, per worker."""
     open_cases = defaultdict(int)
     for worker_id in (
         DisciplinaryCase.objects.filter(worker_id__in=standings, opened_on__lte=day)
@@ -198,48 +229,52 @@ def evaluate(workers, day: date) -> dict[int, Standing]:
         .values_list("worker_id", flat=True)
     ):
         open_cases[worker_id] += 1
+    return open_cases
 
-    for worker in workers:
-        standing = standings[worker.pk]
-        if standing.next_rung is None:
-            continue
-        for criterion in criteria.get(standing.next_rung.pk, []):
-            value, note = None, ""
-            kind, window = criterion.kind, criterion.window_days
-            if kind == Kind.TENURE:
-                months = Decimal((day - since[worker.pk]).days) / MONTH_DAYS
-                value = max(months, Decimal(0)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-            elif kind in WORK_KINDS:
-                figures = measured["work", window]
-                if worker.pk in figures.index:
-                    value = _one_decimal(figures.at[worker.pk, kind])
-            elif kind == Kind.ATTENDANCE:
-                value = _one_decimal(measured[kind, window].get(worker.pk))
-            elif kind == Kind.CERTIFICATE:
-                until = certificates.get((worker.user_id, criterion.exam_id))
-                note = until.isoformat() if until else ""
-            elif kind == Kind.NO_DISCIPLINARY_CASE:
-                value = Decimal(open_cases[worker.pk])
-            elif kind == Kind.LEADERSHIP:
-                note = measured[kind, window].get(worker.pk, "")
 
-            if kind in Criterion.MEASURED:
-                met = value is not None and value >= criterion.threshold
-            elif kind == Kind.NO_DISCIPLINARY_CASE:
-                met = value == 0
-            else:
-                met = bool(note)
-            standing.results.append(
-                {
-                    "criterion": criterion.pk,
-                    "kind": kind,
-                    "threshold": None if criterion.threshold is None else str(criterion.threshold),
-                    "window_days": window,
-                    "measured": None if value is None else str(value),
-                    "note": note,
-                    "exam": criterion.exam_id,
-                    "exam_title": criterion.exam.title if criterion.exam_id else "",
-                    "met": met,
-                }
-            )
-    return standings
+def _value(
+    criterion: Criterion, worker: Worker, *, day, since, measured, certificates, open_cases
+) -> tuple[Decimal | None, str]:
+    """What was measured for one criterion of one worker: a figure, or a note (a certificate's
+    end, a team led)."""
+    value, note = None, ""
+    kind, window = criterion.kind, criterion.window_days
+    if kind == Kind.TENURE:
+        months = Decimal((day - since[worker.pk]).days) / MONTH_DAYS
+        value = max(months, Decimal(0)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    elif kind in WORK_KINDS:
+        figures = measured["work", window]
+        if worker.pk in figures.index:
+            value = _one_decimal(figures.at[worker.pk, kind])
+    elif kind == Kind.ATTENDANCE:
+        value = _one_decimal(measured[kind, window].get(worker.pk))
+    elif kind == Kind.CERTIFICATE:
+        until = certificates.get((worker.user_id, criterion.exam_id))
+        note = until.isoformat() if until else ""
+    elif kind == Kind.NO_DISCIPLINARY_CASE:
+        value = Decimal(open_cases[worker.pk])
+    elif kind == Kind.LEADERSHIP:
+        note = measured[kind, window].get(worker.pk, "")
+    return value, note
+
+
+def _result(criterion: Criterion, value: Decimal | None, note: str) -> dict:
+    """One criterion's result as a standing keeps it, met or not."""
+    kind = criterion.kind
+    if kind in Criterion.MEASURED:
+        met = value is not None and value >= criterion.threshold
+    elif kind == Kind.NO_DISCIPLINARY_CASE:
+        met = value == 0
+    else:
+        met = bool(note)
+    return {
+        "criterion": criterion.pk,
+        "kind": kind,
+        "threshold": None if criterion.threshold is None else str(criterion.threshold),
+        "window_days": criterion.window_days,
+        "measured": None if value is None else str(value),
+        "note": note,
+        "exam": criterion.exam_id,
+        "exam_title": criterion.exam.title if criterion.exam_id else "",
+        "met": met,
+    }

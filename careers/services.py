@@ -231,85 +231,105 @@ def case_approve(*, case: PromotionCase, by, effective_on: date, note: str = "")
         case = _locked_open(case)
         if not queries.may_decide(by, case):
             raise CareerError(_("You cannot decide this case."))
-        worker = (
-            Worker.objects.select_for_update().select_related("rung", "site").get(pk=case.worker_id)
-        )
-        if worker.rung_id != case.from_rung_id:
-            raise CareerError(
-                _("The worker's rung changed since the nomination; nominate them again.")
-            )
-        if effective_on < worker.hired_on:
-            raise CareerError(_("The date is before the worker was hired."))
-
-        worker.rung = case.to_rung
-        if case.kind == PromotionCase.Kind.LATERAL and case.team_id:
-            worker.team = case.team
-        worker.save()
-        people_services.role_swap(
-            user=worker.user, drop=RUNG_ROLES.values(), grant=RUNG_ROLES[case.to_rung.code]
-        )
-
-        new_scheme = default_scheme(case.to_rung, worker.site)
-        if new_scheme and case.kind != PromotionCase.Kind.LATERAL:
-            replacing = DefaultScheme.objects.values("scheme_id")
-            try:
-                payroll.scheme_change(
-                    worker=worker,
-                    scheme=new_scheme,
-                    starts_on=effective_on,
-                    replacing=[d["scheme_id"] for d in replacing],
-                )
-                # A demotion changes pay from its date on and never takes back what was paid.
-                back_pay = (
-                    []
-                    if case.kind == PromotionCase.Kind.DEMOTION
-                    else payroll.back_pay_add(
-                        worker=worker,
-                        since=effective_on,
-                        reason=_("%(kind)s to %(rung)s from %(day)s")
-                        % {
-                            "kind": case.get_kind_display(),
-                            "rung": case.to_rung,
-                            "day": effective_on.isoformat(),
-                        },
-                        by=by,
-                    )
-                )
-            except (PayrollError, ValidationError) as error:
-                messages = getattr(error, "messages", [str(error)])
-                raise CareerError(" ".join(messages)) from error
-            case.back_pay.set(back_pay)
-
-        step_kind = {
-            PromotionCase.Kind.PROMOTION: CareerStep.Kind.PROMOTION,
-            PromotionCase.Kind.DEMOTION: CareerStep.Kind.DEMOTION,
-            PromotionCase.Kind.LATERAL: CareerStep.Kind.LATERAL,
-        }[case.kind]
-        CareerStep.objects.create(
-            worker=worker,
-            kind=step_kind,
-            effective_on=effective_on,
-            from_rung=case.from_rung,
-            to_rung=case.to_rung,
-            team=case.team if case.kind == PromotionCase.Kind.LATERAL else None,
-            case=case,
-            note=note.strip(),
-        )
-        if not _leads_teams(case.to_rung):
-            # Leading a team is what makes a supervisor here: a demoted lead stops leading (the
-            # teams' history keeps that they did).
-            for team in Team.objects.select_for_update().filter(lead=worker):
-                team.lead = None
-                team.save()
-        if case.team_id and case.kind != PromotionCase.Kind.LATERAL:
-            team_lead_set(team=case.team, worker=worker, effective_on=effective_on, case=case)
-
+        worker = _locked_worker(case, effective_on)
+        _rung_move(case, worker)
+        _scheme_change(case, worker, effective_on=effective_on, by=by)
+        _career_step_add(case, worker, effective_on=effective_on, note=note)
+        _team_leads_update(case, worker, effective_on=effective_on)
         case.status = PromotionCase.Status.APPROVED
         case.decided_by, case.decided_at = by, timezone.now()
         case.decision_note, case.effective_on = note.strip(), effective_on
         case.save()
     evaluate(workers=[worker])
     return case
+
+
+def _locked_worker(case: PromotionCase, effective_on: date) -> Worker:
+    """The case's worker, locked, still on the rung they were nominated from."""
+    worker = (
+        Worker.objects.select_for_update().select_related("rung", "site").get(pk=case.worker_id)
+    )
+    if worker.rung_id != case.from_rung_id:
+        raise CareerError(_("The worker's rung changed since the nomination; nominate them again."))
+    if effective_on < worker.hired_on:
+        raise CareerError(_("The date is before the worker was hired."))
+    return worker
+
+
+def _rung_move(case: PromotionCase, worker: Worker) -> None:
+    """The new rung, the team of a lateral move, and the new rung's role."""
+    worker.rung = case.to_rung
+    if case.kind == PromotionCase.Kind.LATERAL and case.team_id:
+        worker.team = case.team
+    worker.save()
+    people_services.role_swap(
+        user=worker.user, drop=RUNG_ROLES.values(), grant=RUNG_ROLES[case.to_rung.code]
+    )
+
+
+def _scheme_change(case: PromotionCase, worker: Worker, *, effective_on: date, by) -> None:
+    """The new rung's default pay scheme from the date on, with back pay for a promotion into
+    a month already paid; a lateral move keeps the scheme."""
+    new_scheme = default_scheme(case.to_rung, worker.site)
+    if not new_scheme or case.kind == PromotionCase.Kind.LATERAL:
+        return
+    replacing = DefaultScheme.objects.values("scheme_id")
+    try:
+        payroll.scheme_change(
+            worker=worker,
+            scheme=new_scheme,
+            starts_on=effective_on,
+            replacing=[d["scheme_id"] for d in replacing],
+        )
+        # A demotion changes pay from its date on and never takes back what was paid.
+        back_pay = (
+            []
+            if case.kind == PromotionCase.Kind.DEMOTION
+            else payroll.back_pay_add(
+                worker=worker,
+                since=effective_on,
+                reason=_("%(kind)s to %(rung)s from %(day)s")
+                % {
+                    "kind": case.get_kind_display(),
+                    "rung": case.to_rung,
+                    "day": effective_on.isoformat(),
+                },
+                by=by,
+            )
+        )
+    except (PayrollError, ValidationError) as error:
+        messages = getattr(error, "messages", [str(error)])
+        raise CareerError(" ".join(messages)) from error
+    case.back_pay.set(back_pay)
+
+
+def _career_step_add(case: PromotionCase, worker: Worker, *, effective_on: date, note: str) -> None:
+    step_kind = {
+        PromotionCase.Kind.PROMOTION: CareerStep.Kind.PROMOTION,
+        PromotionCase.Kind.DEMOTION: CareerStep.Kind.DEMOTION,
+        PromotionCase.Kind.LATERAL: CareerStep.Kind.LATERAL,
+    }[case.kind]
+    CareerStep.objects.create(
+        worker=worker,
+        kind=step_kind,
+        effective_on=effective_on,
+        from_rung=case.from_rung,
+        to_rung=case.to_rung,
+        team=case.team if case.kind == PromotionCase.Kind.LATERAL else None,
+        case=case,
+        note=note.strip(),
+    )
+
+
+def _team_leads_update(case: PromotionCase, worker: Worker, *, effective_on: date) -> None:
+    if not _leads_teams(case.to_rung):
+        # Leading a team is what makes a supervisor here: a demoted lead stops leading (the
+        # teams' history keeps that they did).
+        for team in Team.objects.select_for_update().filter(lead=worker):
+            team.lead = None
+            team.save()
+    if case.team_id and case.kind != PromotionCase.Kind.LATERAL:
+        team_lead_set(team=case.team, worker=worker, effective_on=effective_on, case=case)
 
 
 def team_lead_set(*, team: Team, worker: Worker, effective_on: date, case=None) -> None:
