@@ -145,6 +145,18 @@ def _row_check(record: dict[str, str], openings: dict[str, OpeningPage]) -> Chec
     def problem(column: str, message: str) -> None:
         row.errors.append(f"{column}: {message}")
 
+    personal = _personal(record, problem)
+    row.opening = _opening(record.get("opening", ""), openings, problem)
+    _consent_check(record.get("consent", ""), problem)
+    row.personal = {key: value for key, value in personal.items() if value}
+    row.education = _education(record, problem)
+    row.languages = _languages(record.get("languages", ""), problem)
+    return row
+
+
+def _personal(record: dict[str, str], problem) -> dict[str, str]:
+    """The candidate's name, contact details, country and language, each checked."""
+
     def text(column: str, *, required: bool = False) -> str:
         value = record.get(column, "")
         if required and not value:
@@ -193,8 +205,11 @@ def _row_check(record: dict[str, str], openings: dict[str, OpeningPage]) -> Chec
                 _("“%(value)s” is not one of: %(choices)s.")
                 % {"value": record["preferred_language"], "choices": ", ".join(codes)},
             )
+    return personal
 
-    slug = record.get("opening", "")
+
+def _opening(slug: str, openings: dict[str, OpeningPage], problem) -> OpeningPage | None:
+    """The opening the row applies to, if it exists and takes applications."""
     if not slug:
         problem("opening", _("this column is required."))
     elif slug not in openings:
@@ -205,9 +220,12 @@ def _row_check(record: dict[str, str], openings: dict[str, OpeningPage]) -> Chec
             _("“%(title)s” is closed and takes no applications.") % {"title": openings[slug].title},
         )
     else:
-        row.opening = openings[slug]
+        return openings[slug]
+    return None
 
-    consent = record.get("consent", "")
+
+def _consent_check(consent: str, problem) -> None:
+    """Only people who agreed to the processing of their data are imported."""
     if not consent:
         problem(
             "consent",
@@ -225,11 +243,6 @@ def _row_check(record: dict[str, str], openings: dict[str, OpeningPage]) -> Chec
             )
             % {"value": consent},
         )
-
-    row.personal = {key: value for key, value in personal.items() if value}
-    row.education = _education(record, problem)
-    row.languages = _languages(record.get("languages", ""), problem)
-    return row
 
 
 def _education(record: dict[str, str], problem) -> dict:
