@@ -215,18 +215,22 @@ def record_add(request, pk):
         except WorkError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                _("The work of %(worker)s on %(project)s on %(day)s is recorded.")
-                % {
-                    "worker": worker.user.get_full_name() or worker.user,
-                    "project": record.project,
-                    "day": formatting.day(record.worked_on),
-                },
-            )
+            _record_saved_message(request, worker, record)
             return redirect("work:worker-detail", pk=worker.pk)
     # Refused: the page again, with the reason beside the form and the entries kept.
     return render(request, "work/record_form.html", {"worker": worker, "form": form})
+
+
+def _record_saved_message(request, worker: Worker, record) -> None:
+    messages.success(
+        request,
+        _("The work of %(worker)s on %(project)s on %(day)s is recorded.")
+        % {
+            "worker": worker.user.get_full_name() or worker.user,
+            "project": record.project,
+            "day": formatting.day(record.worked_on),
+        },
+    )
 
 
 # --- teams ---------------------------------------------------------------------------------
@@ -287,7 +291,27 @@ def project_work(request, pk):
 
 def _group_page(request, view, period):
     labels = _flag_labels()
-    rows = [
+    return render(
+        request,
+        "work/team_detail.html",
+        {
+            "team": view.team,
+            "project": view.project,
+            "period": period,
+            "start": view.start,
+            "end": view.end,
+            "period_query": _period_query(view.start, view.end),
+            "rows": _worker_rows(view.rows, labels),
+            "flag_explanations": [(code, *texts) for code, texts in labels.items()],
+            "near_limit": _near_limit_rows(view.near_limit),
+            "near_share": _percent(queries.NEAR_LIMIT),
+        },
+    )
+
+
+def _worker_rows(rows, labels: dict[str, tuple[str, str]]) -> list[dict]:
+    """Each worker's figures as read on the page, with their flags in words."""
+    return [
         {
             "worker": row["worker"],
             "items_submitted": row["items_submitted"],
@@ -303,9 +327,13 @@ def _group_page(request, view, period):
                 if code in labels
             ],
         }
-        for row in view.rows
+        for row in rows
     ]
-    near_limit = [
+
+
+def _near_limit_rows(near_limit) -> list[dict]:
+    """Those near a project's cap on hours, today or this week, in hours and shares."""
+    return [
         {
             "worker": near.worker,
             "project": near.project,
@@ -316,24 +344,8 @@ def _group_page(request, view, period):
             "today_share": _percent(near.today_share),
             "week_share": _percent(near.week_share),
         }
-        for near in view.near_limit
+        for near in near_limit
     ]
-    return render(
-        request,
-        "work/team_detail.html",
-        {
-            "team": view.team,
-            "project": view.project,
-            "period": period,
-            "start": view.start,
-            "end": view.end,
-            "period_query": _period_query(view.start, view.end),
-            "rows": rows,
-            "flag_explanations": [(code, *texts) for code, texts in labels.items()],
-            "near_limit": near_limit,
-            "near_share": _percent(queries.NEAR_LIMIT),
-        },
-    )
 
 
 # --- imports from annotation tools -------------------------------------------------------------
@@ -455,32 +467,10 @@ def review_list(request):
 @vary_on_headers("HX-Request")  # choosing a worker re-renders the form alone
 def review_add(request):
     require(queries.can_review(request.user))
-    if request.method == "POST":
-        form = ReviewForm(request.POST, user=request.user)
-    else:
-        initial = {
-            "reviewed_on": timezone.localdate(),
-            "review_pass": QualityReview.Pass.FIRST,
-            **request.GET.dict(),
-        }
-        form = ReviewForm(initial=initial, user=request.user)
+    form = _review_form(request)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            review = services.review_record(
-                project=data["project"],
-                worker=data["worker"],
-                reviewed_on=data["reviewed_on"],
-                review_pass=data["review_pass"],
-                items_accepted=data["items_accepted"],
-                items_rejected=data["items_rejected"],
-                errors=form.errors_found(),
-                note=data["note"],
-                by=request.user,
-            )
-        except WorkError as error:
-            form.add_error(None, str(error))
-        else:
+        review = _review_record(form, by=request.user)
+        if review is not None:
             messages.success(
                 request,
                 _("Your review of %(worker)s on %(project)s is recorded.")
@@ -504,6 +494,38 @@ def review_add(request):
     )
 
 
+def _review_form(request) -> ReviewForm:
+    """The posted review, or a new one for today's first pass, filled from the query string."""
+    if request.method == "POST":
+        return ReviewForm(request.POST, user=request.user)
+    initial = {
+        "reviewed_on": timezone.localdate(),
+        "review_pass": QualityReview.Pass.FIRST,
+        **request.GET.dict(),
+    }
+    return ReviewForm(initial=initial, user=request.user)
+
+
+def _review_record(form: ReviewForm, *, by) -> QualityReview | None:
+    """The review recorded, or None with the service's refusal on the form."""
+    data = form.cleaned_data
+    try:
+        return services.review_record(
+            project=data["project"],
+            worker=data["worker"],
+            reviewed_on=data["reviewed_on"],
+            review_pass=data["review_pass"],
+            items_accepted=data["items_accepted"],
+            items_rejected=data["items_rejected"],
+            errors=form.errors_found(),
+            note=data["note"],
+            by=by,
+        )
+    except WorkError as error:
+        form.add_error(None, str(error))
+        return None
+
+
 # --- agreement between annotators ----------------------------------------------------------
 
 
@@ -523,22 +545,31 @@ def agreement(request, pk):
             "result": result,
             "level": Project.LabelScale(result.level).label,
             "alpha": _number(result.alpha, 3),
-            "pairs": [
-                {
-                    "worker_a": names.get(pair.worker_a),
-                    "worker_b": names.get(pair.worker_b),
-                    "kappa": _number(pair.kappa, 3),
-                    "shared_items": pair.shared_items,
-                }
-                for pair in sorted(result.pairs, key=lambda p: p.kappa)
-            ],
-            "estimates": sorted(
-                (
-                    {"worker": names.get(worker_id), "accuracy": _percent(accuracy)}
-                    for worker_id, accuracy in result.estimated_accuracy.items()
-                ),
-                key=lambda e: str(e["worker"]),
-            ),
+            "pairs": _agreement_pairs(result, names),
+            "estimates": _accuracy_estimates(result, names),
             "min_shared": metrics.MIN_SHARED_ITEMS,
         },
+    )
+
+
+def _agreement_pairs(result, names: dict) -> list[dict]:
+    """Each pair of annotators with their kappa, the least agreeing first."""
+    return [
+        {
+            "worker_a": names.get(pair.worker_a),
+            "worker_b": names.get(pair.worker_b),
+            "kappa": _number(pair.kappa, 3),
+            "shared_items": pair.shared_items,
+        }
+        for pair in sorted(result.pairs, key=lambda p: p.kappa)
+    ]
+
+
+def _accuracy_estimates(result, names: dict) -> list[dict]:
+    return sorted(
+        (
+            {"worker": names.get(worker_id), "accuracy": _percent(accuracy)}
+            for worker_id, accuracy in result.estimated_accuracy.items()
+        ),
+        key=lambda e: str(e["worker"]),
     )
