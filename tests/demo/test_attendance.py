@@ -1,12 +1,13 @@
 """The attendance part of the demo: office hours for every team, two months of check-ins that
-follow each site's holidays (China's National Day week and the Saturday worked after it),
+follow each site's holidays (Shanghai's last holiday week and the weekend day worked for it),
 leave at every state, contractors' timesheets. The `demo` fixture gives each test the whole
 demo; tests/demo/test_builder.py checks that a second build creates nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from tests.demo.stories import story
 from workforce.attendance import queries
 from workforce.attendance.days import attendance_days
 from workforce.attendance.models import (
@@ -17,18 +18,27 @@ from workforce.attendance.models import (
     TimesheetEntry,
     TimesheetWeek,
 )
-from workforce.people.models import EmploymentType, Team, User, Worker
+from workforce.demo import attendance as attendance_demo
+from workforce.demo import clock
+from workforce.people.models import EmploymentType, Site, Team, User, Worker
 
 pytestmark = pytest.mark.django_db
-
-NATIONAL_DAY = date(2026, 10, 1)
-ADJUSTED_WORKDAY = date(2026, 10, 10)  # a Saturday worked for the National Day week
 
 
 def _shanghai():
     return Worker.objects.filter(site__name="Shanghai", team__isnull=False)
 
 
+def _holiday_week():
+    """Shanghai's last weekend day worked for a holiday before today, and the days off near
+    it: on 7 December 2026, Saturday 10 October and China's National Day week."""
+    site = Site.objects.get(name="Shanghai")
+    worked, days_off = attendance_demo.holiday_week(site, clock.today())
+    assert worked is not None and days_off
+    return worked, days_off
+
+
+@story
 def test_the_build_creates_two_months_of_attendance_and_eight_leave_requests(demo):
     created = demo.summary.created
     assert created["attendance records"] > 1000
@@ -36,6 +46,7 @@ def test_the_build_creates_two_months_of_attendance_and_eight_leave_requests(dem
     assert created["timesheet entries"] > 0
 
 
+@story
 def test_every_team_works_office_hours_and_contractors_have_no_workday(demo):
     for team in Team.objects.select_related("site"):
         schedule = Schedule.objects.get(team=team)
@@ -56,34 +67,42 @@ def test_every_team_works_office_hours_and_contractors_have_no_workday(demo):
     assert not AttendanceRecord.objects.filter(worker__in=contractors).exists()
 
 
-def test_shanghai_works_the_adjusted_saturday_and_rests_on_national_day(demo):
-    days = attendance_days(_shanghai(), ADJUSTED_WORKDAY, ADJUSTED_WORKDAY)
+@story
+def test_shanghai_works_the_adjusted_weekend_day_and_rests_on_its_holidays(demo):
+    worked, days_off = _holiday_week()
+    days = attendance_days(_shanghai(), worked, worked)
     due = days[days["scheduled"] & days["employed"] & (days["leave_kind"] == "")]
     assert len(due) >= 15
     with_records = set(
-        AttendanceRecord.objects.filter(worked_on=ADJUSTED_WORKDAY).values_list(
-            "worker_id", flat=True
-        )
+        AttendanceRecord.objects.filter(worked_on=worked).values_list("worker_id", flat=True)
     )
     assert set(due["worker_id"]) <= with_records
-    # China's public holiday; Lisbon and New York work that Thursday as any other.
+    # China's public holidays: nobody checks in at Shanghai.
     assert not AttendanceRecord.objects.filter(
-        worker__in=_shanghai(), worked_on=NATIONAL_DAY
+        worker__in=_shanghai(), worked_on__in=days_off
     ).exists()
     assert not AttendanceRecord.objects.filter(
         worked_on=date(2026, 10, 16), worker__site__name="Lisbon"
     ).exists()
 
 
-def test_the_shanghai_october_grid_shows_the_holiday_week_then_the_worked_saturday(demo):
-    month = queries.team_month(Team.objects.get(name="Shanghai Medical"), 2026, 10)
-    an_chen = next(row for row in month.rows if row.worker.user.email == "annotator@example.com")
-    status = {cell["date"].day: cell["status"] for cell in an_chen.days}
-    assert all(status[day] == DayStatus.HOLIDAY for day in (1, 2, 3, 5, 6, 7))
-    assert status[10] in {DayStatus.PRESENT, DayStatus.LATE, DayStatus.HALF_DAY}
-    assert status[11] == DayStatus.REST_DAY
+@story
+def test_the_shanghai_grid_shows_the_holiday_week_and_the_worked_weekend_day(demo):
+    worked, days_off = _holiday_week()
+    team = Team.objects.get(name="Shanghai Medical")
+    status = {}
+    for year, month in sorted({(day.year, day.month) for day in [worked, *days_off]}):
+        grid = queries.team_month(team, year, month)
+        an_chen = next(row for row in grid.rows if row.worker.user.email == "annotator@example.com")
+        status |= {c["date"]: c["status"] for c in an_chen.days if c["date"].month == month}
+    assert all(status[day] == DayStatus.HOLIDAY for day in days_off)
+    assert status[worked] in {DayStatus.PRESENT, DayStatus.LATE, DayStatus.HALF_DAY}
+    # The other day of that weekend stays a rest day.
+    other = worked + timedelta(days=1 if worked.weekday() == 5 else -1)
+    assert status[other] == DayStatus.REST_DAY
 
 
+@story
 def test_the_stays_look_like_office_days(demo):
     records = AttendanceRecord.objects.filter(worker__site__name="Shanghai")
     sources = set(records.values_list("source", flat=True))
@@ -99,6 +118,7 @@ def test_the_stays_look_like_office_days(demo):
     assert 0 < share["half_day"] < 0.03
 
 
+@story
 def test_leave_at_every_state_and_two_requests_wait_for_the_supervisor(demo):
     statuses = dict(
         LeaveRequest.objects.values_list("leave_type__kind", "status").filter(
@@ -124,6 +144,7 @@ def test_leave_at_every_state_and_two_requests_wait_for_the_supervisor(demo):
     assert annual.taken == 2
 
 
+@story
 def test_an_hourly_contractor_has_approved_weeks_a_waiting_week_and_a_correction(demo):
     weeks = TimesheetWeek.objects.filter(worker__employment_type=EmploymentType.HOURLY)
     approved = weeks.filter(status=TimesheetWeek.Status.APPROVED).select_related("worker__team")

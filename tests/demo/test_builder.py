@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from tests.demo.stories import story
 from workforce.demo import builder, people
 from workforce.demo import reports as reports_demo
 from workforce.payroll.models import BankAccount
@@ -32,6 +33,7 @@ def test_loading_the_demo_twice_creates_nothing_the_second_time(settings):
     assert _private_files(settings) == files  # each upload (the work samples) kept once
 
 
+@story
 def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_rung(demo):
     assert set(Domain.objects.values_list("slug", flat=True)) == {"law", "medicine", "music"}
     sites = {s.name: s for s in Site.objects.all()}
@@ -47,6 +49,7 @@ def test_the_demo_has_the_domains_sites_teams_and_about_sixty_workers_on_every_r
     assert not Worker.objects.filter(team__isnull=True).exclude(status="left").exists()
 
 
+@story
 def test_there_is_one_demo_account_per_role(demo):
     for role in Role:
         assert User.objects.filter(groups__name=role, email__endswith="@example.com").exists(), role

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.utils import timezone
 
 from careers import queries, services
 from careers.models import (
@@ -21,7 +20,9 @@ from careers.models import (
     PromotionCase,
 )
 from exams.models import Exam
+from tests.demo.stories import months, story
 from workforce.demo import careers as careers_demo
+from workforce.demo import clock
 from workforce.payroll.models import (
     Component,
     PayLine,
@@ -66,6 +67,7 @@ def _backdated() -> PromotionCase:
     )
 
 
+@story
 def test_the_build_creates_the_ladders_schemes_cases_and_every_workers_history(demo):
     created = demo.summary.created
     assert created["default schemes"] == 3 * Rung.objects.count()
@@ -76,6 +78,7 @@ def test_the_build_creates_the_ladders_schemes_cases_and_every_workers_history(d
     assert created["career steps"] >= Worker.objects.count()
 
 
+@story
 def test_each_rung_has_a_default_scheme_at_each_site_in_its_currency(demo):
     for site in Site.objects.all():
         for rung in Rung.objects.all():
@@ -89,6 +92,7 @@ def test_each_rung_has_a_default_scheme_at_each_site_in_its_currency(demo):
     assert not DefaultScheme.objects.filter(site__isnull=True).exists()
 
 
+@story
 def test_the_steps_to_inspector_and_trainer_ask_for_the_promotion_exams(demo):
     certificates = {
         c.rung.code: c.exam
@@ -106,8 +110,9 @@ def test_the_steps_to_inspector_and_trainer_ask_for_the_promotion_exams(demo):
     assert step[-1] == Criterion.Kind.CERTIFICATE and len(step) == 8
 
 
+@story
 def test_workers_stand_on_every_rung_each_with_a_history_and_todays_evaluation(demo):
-    today = timezone.localdate()
+    today = clock.today()
     active = Worker.objects.active()
     for rung in Rung.objects.all():
         assert active.filter(rung=rung).exists(), rung
@@ -121,6 +126,7 @@ def test_workers_stand_on_every_rung_each_with_a_history_and_todays_evaluation(d
     assert top.exists() and not top.filter(next_rung__isnull=False).exists()
 
 
+@story
 def test_some_are_eligible_and_some_one_criterion_short(demo):
     # Below supervisor; the step to project manager asks for no labelling figures, so the
     # demo's supervisors who have led a team long enough are its candidates.
@@ -133,7 +139,7 @@ def test_some_are_eligible_and_some_one_criterion_short(demo):
     assert _evaluation(careers_demo.CANDIDATE_EMAIL).next_rung.code == Rung.Code.TRAINER
     # Eligible since the nightly evaluation two weeks ago.
     since = _evaluation(careers_demo.ELIGIBLE_EMAIL).eligible_since
-    assert since == timezone.localdate() - timedelta(days=14)
+    assert since == clock.today() - timedelta(days=14)
 
     assert _unmet(careers_demo.GOLD_SHORT_EMAIL) == [Criterion.Kind.GOLD_ACCURACY]
     gold = next(
@@ -154,6 +160,7 @@ def test_some_are_eligible_and_some_one_criterion_short(demo):
     assert Criterion.Kind.NO_DISCIPLINARY_CASE not in _unmet(careers_demo.CLOSED_CASE_EMAIL)
 
 
+@story
 def test_the_measured_workers_work_on_projects_they_are_ready_for(demo):
     for plan in careers_demo.WORKED:
         worker = _worker(plan.email)
@@ -164,6 +171,7 @@ def test_the_measured_workers_work_on_projects_they_are_ready_for(demo):
         assert all(day.weekday() < 5 for day in pushed.values_list("worked_on", flat=True))
 
 
+@story
 def test_the_supervisor_sees_their_team_and_its_cases(demo):
     supervisor = _user(careers_demo.SUPERVISOR_EMAIL)
     team = teams_led_by(supervisor).get()
@@ -186,6 +194,7 @@ def test_the_supervisor_sees_their_team_and_its_cases(demo):
     assert cases == expected
 
 
+@story
 def test_the_project_manager_has_cases_to_decide_and_a_candidate(demo):
     pm = _user(careers_demo.PM_EMAIL)
     waiting = {c.worker.user.email for c in queries.cases_to_decide(pm)}
@@ -199,7 +208,8 @@ def test_the_project_manager_has_cases_to_decide_and_a_candidate(demo):
     assert candidates == [careers_demo.CANDIDATE_EMAIL]
 
 
-def test_hr_sees_open_and_decided_cases_in_the_pipeline(demo, months):
+@story
+def test_hr_sees_open_and_decided_cases_in_the_pipeline(demo):
     hr = _user(careers_demo.HR_EMAIL)
     open_rows, decided_rows = queries.pipeline(hr)
     opened = {row.case.worker.user.email: row for row in open_rows}
@@ -216,14 +226,15 @@ def test_hr_sees_open_and_decided_cases_in_the_pipeline(demo, months):
     assert rejected.decision_note and rejected.decided_by.email == careers_demo.PM_EMAIL
     demotion = decided[careers_demo.DEMOTED_EMAIL]
     assert demotion.kind == PromotionCase.Kind.DEMOTION and demotion.reason
-    assert demotion.effective_on == first_of_month(timezone.localdate())
+    assert demotion.effective_on == first_of_month(clock.today())
     promotion = decided[_backdated().worker.user.email]
-    paid_month, _open_month = months
+    paid_month, _open_month = months()
     assert promotion.effective_on == paid_month + timedelta(days=15)
     quarters = queries.promotions_by_quarter(hr)
     assert quarters.loc[str(pd.Period(paid_month, freq="Q"))].sum() == 1
 
 
+@story
 def test_the_demo_annotator_sees_the_path_and_what_to_do_next(demo):
     annotator = _worker(careers_demo.ANNOTATOR_EMAIL)
     page = queries.career_page(annotator)
@@ -247,8 +258,9 @@ def test_the_demo_annotator_sees_the_path_and_what_to_do_next(demo):
     assert not queries.cases_visible_to(user).exists()
 
 
-def test_the_back_dated_promotion_pays_back_pay_and_the_new_scheme_in_the_waiting_run(demo, months):
-    paid_month, open_month = months
+@story
+def test_the_back_dated_promotion_pays_back_pay_and_the_new_scheme_in_the_waiting_run(demo):
+    paid_month, open_month = months()
     case = _backdated()
     assert case.worker.user.email in careers_demo.BACKDATED_EMAILS
     worker = _worker(case.worker.user.email)
@@ -287,6 +299,7 @@ def test_the_back_dated_promotion_pays_back_pay_and_the_new_scheme_in_the_waitin
     ]
 
 
+@story
 def test_the_demotion_moves_the_worker_down_from_the_first_of_the_month(demo):
     worker = _worker(careers_demo.DEMOTED_EMAIL)
     assert worker.rung.code == Rung.Code.QUALITY_INSPECTOR
@@ -296,4 +309,4 @@ def test_the_demotion_moves_the_worker_down_from_the_first_of_the_month(demo):
     step = CareerStep.objects.get(worker=worker, kind=CareerStep.Kind.DEMOTION)
     assert (step.from_rung.code, step.to_rung.code) == (Rung.Code.TRAINER, worker.rung.code)
     current = SchemeAssignment.objects.get(worker=worker, ends_on__isnull=True)
-    assert current.starts_on == first_of_month(timezone.localdate())
+    assert current.starts_on == first_of_month(clock.today())

@@ -3,12 +3,12 @@ in every state. The `demo` fixture gives each test the whole demo; tests/demo/te
 checks that a second build creates nothing."""
 
 import pytest
-from django.utils import timezone
 
 from exams import bank as question_bank
 from exams.models import Attempt, AttemptItem, Certificate, Exam, ExamSection, Question
+from tests.demo.stories import story
 from training.models import GuidelinePage
-from workforce.demo import builder
+from workforce.demo import builder, clock
 from workforce.demo import exams as exams_demo
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +39,13 @@ class Progress:
         self.messages.append(str(message))
 
 
+@story
 def test_the_demo_has_banks_of_questions_and_certificates(demo):
     first = _counts()
     assert first["Question"] >= 60 and first["Certificate"] > 0
 
 
+@story
 def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(demo):
     progress = Progress()
     exams_demo.build(summary=builder.DemoSummary(), progress=progress)  # a step per guideline
@@ -66,8 +68,9 @@ def test_each_guideline_has_a_valid_bank_of_every_kind_and_an_exam_it_can_draw(d
         assert question_bank.section_shortfalls(guideline=guideline, sections=sections) == {}
 
 
+@story
 def test_demo_certificates_are_valid_expired_or_awaiting_recertification(demo):
-    today = timezone.localdate()
+    today = clock.today()
     states = {c.state_on(today) for c in Certificate.objects.all()}
     assert {"valid", "expired"} <= states
     assert "recertify" in states
@@ -84,6 +87,7 @@ def test_demo_certificates_are_valid_expired_or_awaiting_recertification(demo):
     assert medicine.state_on(today) == "valid"
 
 
+@story
 def test_the_demo_attempts_give_the_item_analysis_something_to_flag(demo):
     from exams import analysis
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.utils import timezone
 
+from tests.demo.stories import months, story
+from workforce.demo import clock
 from workforce.demo import payroll as payroll_demo
 from workforce.payroll import queries
 from workforce.payroll.models import (
@@ -27,9 +28,8 @@ from workforce.people.models import Worker
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def runs(demo, months):
-    paid_month, open_month = months
+def _runs():
+    paid_month, open_month = months()
     return (
         PayrollRun.objects.get(period_start=paid_month, site=None, team=None),
         PayrollRun.objects.get(period_start=open_month, site=None, team=None),
@@ -48,6 +48,7 @@ def _worker(email) -> Worker:
     return Worker.objects.get(user__email=email)
 
 
+@story
 def test_the_build_creates_two_runs_over_every_kind_of_scheme(demo):
     created = demo.summary.created
     assert created["payroll runs"] == 2
@@ -58,8 +59,9 @@ def test_the_build_creates_two_runs_over_every_kind_of_scheme(demo):
     assert created["leavers"] == 1
 
 
-def test_last_month_was_approved_by_a_second_admin_and_paid(runs):
-    paid, waiting = runs
+@story
+def test_last_month_was_approved_by_a_second_admin_and_paid(demo):
+    paid, waiting = _runs()
     assert paid.status == PayrollRun.Status.PAID
     assert paid.calculated_by.email == payroll_demo.PAYROLL_EMAIL
     assert paid.approved_by.email == payroll_demo.AUDIT_EMAIL
@@ -72,8 +74,9 @@ def test_last_month_was_approved_by_a_second_admin_and_paid(runs):
     assert waiting.approved_by is None
 
 
-def test_the_runs_pay_every_kind_of_scheme_in_three_currencies(runs):
-    for run in runs:
+@story
+def test_the_runs_pay_every_kind_of_scheme_in_three_currencies(demo):
+    for run in _runs():
         kinds = set(
             PayLine.objects.filter(payslip__run=run, scheme_version__isnull=False).values_list(
                 "scheme_version__scheme__kind", flat=True
@@ -96,8 +99,9 @@ def test_the_runs_pay_every_kind_of_scheme_in_three_currencies(runs):
         } <= components
 
 
-def test_the_shanghai_annotator_package_reaches_about_4000_cny(runs):
-    paid, _waiting = runs
+@story
+def test_the_shanghai_annotator_package_reaches_about_4000_cny(demo):
+    paid, _waiting = _runs()
     slip = paid.payslips.get(worker__user__email="annotator@example.com")
     version = slip.lines.get(component=Component.BASE).scheme_version
     assert version.scheme.name == "Shanghai annotator package"
@@ -118,9 +122,10 @@ def test_the_shanghai_annotator_package_reaches_about_4000_cny(runs):
     }
 
 
-def test_performance_pay_is_held_last_month_and_half_released_this_month(runs, months):
-    paid, waiting = runs
-    paid_month, open_month = months
+@story
+def test_performance_pay_is_held_last_month_and_half_released_this_month(demo):
+    paid, waiting = _runs()
+    paid_month, open_month = months()
     held = DeferredPart.objects.filter(payslip__run=paid)
     assert held.filter(due_on=open_month).exists()
     six_months = held.exclude(due_on=open_month)
@@ -133,7 +138,9 @@ def test_performance_pay_is_held_last_month_and_half_released_this_month(runs, m
     assert sum(t.released for t in queries.run_totals(waiting)) > 0
 
 
-def test_the_checks_flag_underpaid_hours_and_a_worker_without_a_scheme(runs):
+@story
+def test_the_checks_flag_underpaid_hours_and_a_worker_without_a_scheme(demo):
+    runs = _runs()
     for run in runs:
         codes = _codes(run)
         assert "below_minimum_wage" in codes, run
@@ -152,8 +159,9 @@ def test_the_checks_flag_underpaid_hours_and_a_worker_without_a_scheme(runs):
     assert "pay_moved" in _codes(runs[1])
 
 
-def test_an_adjustment_corrects_last_month_and_this_month_pays_it(runs):
-    paid, waiting = runs
+@story
+def test_an_adjustment_corrects_last_month_and_this_month_pays_it(demo):
+    paid, waiting = _runs()
     # The correction; the careers demo adds back pay for a back-dated promotion as well.
     adjustment = Adjustment.objects.get(corrects__isnull=False)
     assert adjustment.corrects.payslip.run == paid
@@ -169,13 +177,14 @@ def test_an_adjustment_corrects_last_month_and_this_month_pays_it(runs):
     assert adjustment in queries.adjustments_waiting()
 
 
-def test_a_leaver_this_month_is_still_owed_last_months_deferred_pay(runs, months):
-    paid, waiting = runs
-    paid_month, open_month = months
+@story
+def test_a_leaver_this_month_is_still_owed_last_months_deferred_pay(demo):
+    paid, waiting = _runs()
+    paid_month, open_month = months()
     leavers = list(queries.leavers_owed())
     assert [w.user.email for w in leavers] == [payroll_demo.LEAVER_EMAIL]
     leaver = leavers[0]
-    assert open_month <= leaver.left_on <= timezone.localdate()
+    assert open_month <= leaver.left_on <= clock.today()
     assert {part.payslip.run_id for part in leaver.owed} == {paid.pk}
     assert {(part.component, part.due_on) for part in leaver.owed} == {
         ("attendance_bonus", _six_months_after(paid_month))
@@ -186,9 +195,10 @@ def test_a_leaver_this_month_is_still_owed_last_months_deferred_pay(runs, months
     assert not SchemeAssignment.objects.filter(worker=leaver, ends_on__isnull=True).exists()
 
 
-def test_the_lisbon_package_was_raised_this_month(runs, months):
-    _paid, waiting = runs
-    _last_month, open_month = months
+@story
+def test_the_lisbon_package_was_raised_this_month(demo):
+    _paid, waiting = _runs()
+    _last_month, open_month = months()
     scheme = PayScheme.objects.get(name="Lisbon annotator package")
     versions = list(scheme.versions.order_by("effective_from"))
     assert [v.effective_from for v in versions] == [payroll_demo.SCHEMES_FROM, open_month]
@@ -200,6 +210,7 @@ def test_the_lisbon_package_was_raised_this_month(runs, months):
     assert {line.scheme_version for line in bases} == {versions[1]}
 
 
+@story
 def test_a_salaried_annotator_also_holds_piece_rates(demo):
     email, scheme_name = payroll_demo.EXTRA_PIECE
     worker = _worker(email)
@@ -211,8 +222,9 @@ def test_a_salaried_annotator_also_holds_piece_rates(demo):
     assert {"base", "piece"} <= set(components)
 
 
-def test_every_paid_worker_has_a_bank_account_but_one_newcomer(runs):
-    for run in runs:
+@story
+def test_every_paid_worker_has_a_bank_account_but_one_newcomer(demo):
+    for run in _runs():
         paid = (
             run.payslips.filter(lines__component=Component.NET, lines__amount__gt=0)
             .distinct()

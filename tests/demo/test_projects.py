@@ -7,8 +7,9 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from tests.demo.stories import story
+from workforce.demo import clock
 from workforce.demo.projects import PROJECTS, TOKEN_NAME
 from workforce.people.models import User
 from workforce.projects import queries
@@ -22,11 +23,13 @@ def _checklists(name):
     return queries.checklists_for(Project.objects.get(name=name))
 
 
+@story
 def test_the_build_creates_three_projects_and_their_onboardings(demo):
     assert demo.summary.created["projects"] == 3
     assert demo.summary.created["onboardings"] >= 30
 
 
+@story
 def test_three_active_projects_one_per_domain_run_by_the_demo_manager(demo):
     projects = {p.domain.slug: p for p in Project.objects.select_related("domain", "manager")}
     assert set(projects) == {"law", "medicine", "music"}
@@ -54,6 +57,7 @@ def test_three_active_projects_one_per_domain_run_by_the_demo_manager(demo):
     }
 
 
+@story
 def test_only_the_medical_project_has_harmful_content_with_limits_and_a_notice(demo):
     harmful = Project.objects.get(has_harmful_content=True)
     assert harmful.domain.slug == "medicine"
@@ -65,6 +69,7 @@ def test_only_the_medical_project_has_harmful_content_with_limits_and_a_notice(d
     assert Project.objects.filter(has_harmful_content=False).count() == 2
 
 
+@story
 @pytest.mark.parametrize("name", [spec["name"] for spec in PROJECTS])
 def test_each_project_has_workers_at_every_onboarding_state(demo, name):
     checklists = _checklists(name)
@@ -79,6 +84,7 @@ def test_each_project_has_workers_at_every_onboarding_state(demo, name):
     assert any(c.onboarding.worker.user.email.endswith("@example.org") for c in checklists)
 
 
+@story
 def test_steps_left_match_each_story(demo):
     law = {c.onboarding.worker.user.email: c for c in _checklists("Contract clause review")}
     annotator = law["annotator@example.com"]
@@ -104,6 +110,7 @@ def test_steps_left_match_each_story(demo):
     )
 
 
+@story
 @pytest.mark.parametrize("name", [spec["name"] for spec in PROJECTS])
 def test_the_ready_workers_are_the_assigned_annotators_with_an_inspector_and_a_supervisor(
     demo, name
@@ -119,12 +126,13 @@ def test_the_ready_workers_are_the_assigned_annotators_with_an_inspector_and_a_s
     worker = project.assignments.filter(role=Assignment.Role.ANNOTATOR).first().worker
     answer = queries.may_work(worker, project)
     # A demo contractor may have used up this week's exposure by the day the test runs.
-    reached = queries.exposure_reached(worker, project, timezone.localdate())
+    reached = queries.exposure_reached(worker, project, clock.today())
     assert answer.allowed == (not reached) and answer.reasons == reached
     staffing = queries.staffing(project)
     assert staffing["ready"] == len(ready) and staffing["assigned"] == len(current)
 
 
+@story
 def test_one_assignment_has_ended_and_the_demo_accounts_see_projects(demo):
     ended = Assignment.objects.filter(ends_on__isnull=False)
     assert ended.count() == 1
@@ -147,6 +155,7 @@ def test_one_assignment_has_ended_and_the_demo_accounts_see_projects(demo):
     ]
 
 
+@story
 def test_a_tool_token_exists_for_the_annotation_tool(demo):
     token = ToolToken.objects.get(name=TOKEN_NAME)
     assert token.revoked_at is None and token.created_by.email == "pm@example.com"

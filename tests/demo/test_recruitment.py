@@ -6,10 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from exams import queries as exam_queries
 from exams.models import Attempt, Exam
+from tests.demo.stories import story
+from workforce.demo import clock
 from workforce.demo import reports as reports_demo
 from workforce.people.models import User, Worker
 from workforce.recruitment import queries
@@ -28,12 +29,13 @@ OPEN = {"legal-contract-reviewer", "radiology-report-reviewer", "music-rater"}
 CLOSED = {"legal-qa-specialist", "clinical-notes-annotator", "composition-critic"}
 
 
+@story
 def test_each_domain_has_an_open_and_a_closed_opening_with_its_requirements(demo):
     openings = {opening.slug: opening for opening in OpeningPage.objects.live()}
     assert set(openings) == OPEN | CLOSED
     assert {slug for slug, o in openings.items() if o.accepts_applications()} == OPEN
     assert openings["legal-qa-specialist"].is_closed and openings["composition-critic"].is_closed
-    assert openings["clinical-notes-annotator"].closes_on < timezone.localdate()
+    assert openings["clinical-notes-annotator"].closes_on < clock.today()
     for domain in ["law", "medicine", "music"]:
         mine = [o for o in openings.values() if o.domain.slug == domain]
         assert {o.accepts_applications() for o in mine} == {True, False}, domain
@@ -53,6 +55,7 @@ def test_each_domain_has_an_open_and_a_closed_opening_with_its_requirements(demo
     )
 
 
+@story
 def test_about_eighty_candidates_at_every_stage_some_on_two_openings(demo):
     assert 75 <= Candidate.objects.count() <= 85
     for stage in Stage:
@@ -70,8 +73,9 @@ def test_about_eighty_candidates_at_every_stage_some_on_two_openings(demo):
     assert 100 in scores and min(scores) < 70
 
 
+@story
 def test_every_application_has_a_history_spread_over_the_last_three_months(demo):
-    now = timezone.now()
+    now = clock.now()
     applied = list(Application.objects.values_list("applied_at", flat=True))
     assert min(applied) > now - timedelta(days=110)
     assert max(applied) - min(applied) > timedelta(days=60)
@@ -86,6 +90,7 @@ def test_every_application_has_a_history_spread_over_the_last_three_months(demo)
     assert 7 <= rows[("Medicine", "Radiology report reviewer")]["median_days_to_hire"] <= 60
 
 
+@story
 def test_exam_results_come_from_real_screening_attempts(demo):
     graded = Attempt.objects.filter(exam__purpose=Exam.Purpose.SCREENING, status="graded")
     assert graded.filter(passed=True).count() >= 5 and graded.filter(passed=False).count() >= 5
@@ -101,10 +106,11 @@ def test_exam_results_come_from_real_screening_attempts(demo):
     assert Application.objects.filter(stage=Stage.HIRED, exam_attempt__passed=True).exists()
 
 
+@story
 def test_interviews_and_offers_are_held_by_the_demo_staff(demo):
     interviews = Interview.objects.all()
     assert interviews.filter(evaluated_at__isnull=False).exists()
-    assert interviews.filter(evaluated_at__isnull=True, scheduled_at__gt=timezone.now()).exists()
+    assert interviews.filter(evaluated_at__isnull=True, scheduled_at__gt=clock.now()).exists()
     assert set(interviews.values_list("interviewer__email", flat=True)) <= {
         "hr@example.com",
         "supervisor@example.com",
@@ -115,9 +121,10 @@ def test_interviews_and_offers_are_held_by_the_demo_staff(demo):
     assert set(Offer.objects.values_list("made_by__email", flat=True)) == {"hr@example.com"}
     for application in Application.objects.filter(stage=Stage.OFFER):
         assert application.offer.status == Offer.Status.SENT
-        assert application.offer.respond_by >= timezone.localdate()
+        assert application.offer.respond_by >= clock.today()
 
 
+@story
 def test_hired_applicants_are_onboarding_workers_with_verified_expertise(demo):
     hired = Application.objects.filter(stage=Stage.HIRED)
     assert 3 <= hired.count() <= 5
@@ -134,6 +141,7 @@ def test_hired_applicants_are_onboarding_workers_with_verified_expertise(demo):
         assert not worker.user.groups.filter(name="Candidate").exists()
 
 
+@story
 def test_the_demo_candidate_can_take_the_legal_screening_exam_right_away(demo):
     user = User.objects.get(email="candidate@example.com")
     applications = {a.opening.slug: a for a in Application.objects.filter(candidate__user=user)}

@@ -6,6 +6,7 @@ from django.test import Client
 from reports import queries
 from reports.forms import ReportFilterForm
 from reports.registry import REPORTS
+from tests.demo.stories import months, story
 from workforce.people.models import User, Worker
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +29,12 @@ def _table(report, key):
     return next(table for table in report.tables if table.key == key).frame
 
 
+@story
 def test_the_build_creates_the_leavers_and_the_new_hire(demo):
     assert demo.summary.created["workers"] >= 10
 
 
+@story
 def test_hr_sees_a_year_of_leavers_with_their_reasons_and_a_new_hire_at_risk(demo):
     report = _default_report("hr@example.com", "retention")
     assert (report.report_filter.end - report.report_filter.start).days >= 364
@@ -46,6 +49,7 @@ def test_hr_sees_a_year_of_leavers_with_their_reasons_and_a_new_hire_at_risk(dem
     assert (at_risk.attendance_before, at_risk.attendance_last) == (1.0, 0.0)
 
 
+@story
 def test_the_leavers_do_not_read_as_absent_on_the_attendance_report(demo):
     leavers = Worker.objects.filter(employee_number__contains="-R0")
     assert leavers.count() == 9 and not leavers.exclude(status=Worker.Status.LEFT).exists()
@@ -53,8 +57,9 @@ def test_the_leavers_do_not_read_as_absent_on_the_attendance_report(demo):
     assert _figures(report)["attendance_rate"] > 0.9
 
 
-def test_the_supervisor_opens_the_payroll_report_on_the_month_payroll_paid(demo, months):
-    paid, waiting = months
+@story
+def test_the_supervisor_opens_the_payroll_report_on_the_month_payroll_paid(demo):
+    paid, waiting = months()
     report = _default_report("supervisor@example.com", "payroll")
     assert report.report_filter.start == paid
     figures = _figures(report)
@@ -69,6 +74,7 @@ def test_the_supervisor_opens_the_payroll_report_on_the_month_payroll_paid(demo,
     assert "is still being checked" in page.content.decode()
 
 
+@story
 def test_every_report_opens_for_the_roles_that_need_it(demo):
     for email, slugs in {
         "supervisor@example.com": {"payroll", "attendance", "quality", "statement"},

@@ -4,6 +4,7 @@ tests/demo/test_builder.py checks that a second build creates nothing."""
 
 import pytest
 
+from tests.demo.stories import story
 from training import queries
 from training.models import (
     Acknowledgement,
@@ -23,6 +24,7 @@ def _counts():
     return {model.__name__: model.objects.count() for model in TRAINING_MODELS}
 
 
+@story
 def test_the_demo_builds_three_published_guidelines(demo):
     first = _counts()
     # Music has had a major revision since 1.0, so it has two versions.
@@ -46,6 +48,7 @@ def test_the_demo_builds_three_published_guidelines(demo):
     }
 
 
+@story
 def test_the_demo_music_guideline_shows_what_changed_in_version_2(demo):
     music = GuidelinePage.objects.get(domain__slug="music")
     annotator = User.objects.get(email="annotator@example.com")
@@ -54,6 +57,7 @@ def test_the_demo_music_guideline_shows_what_changed_in_version_2(demo):
     assert "rate vocals separately" in str(changes)
 
 
+@story
 def test_the_demo_annotator_can_resume_medicine_and_has_not_started_law(demo):
     annotator = User.objects.get(email="annotator@example.com")
     medicine = GuidelinePage.objects.get(domain__slug="medicine")

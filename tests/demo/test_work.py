@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from django.utils import timezone
 
+from tests.demo.stories import story
+from workforce.demo import clock
 from workforce.demo import work as work_demo
 from workforce.people.models import Team, Worker
 from workforce.projects.models import Assignment, Project
@@ -28,9 +29,8 @@ pytestmark = pytest.mark.django_db
 SAMPLES = {sample.project: sample for sample in work_demo.SAMPLES}
 
 
-@pytest.fixture
-def period():
-    today = timezone.localdate()
+def _period():
+    today = clock.today()
     return today - timedelta(days=work_demo.SAMPLE_DAYS + 2), today
 
 
@@ -41,7 +41,7 @@ def _worker(email):
 def _annotators(project):
     """The project's annotators whose assignment began by the last workday: the others have
     had no workday to work on yet."""
-    last_day = work_demo.last_workday_before(timezone.localdate())
+    last_day = work_demo.last_workday_before(clock.today())
     return list(
         Worker.objects.filter(
             assignments__project=project,
@@ -51,6 +51,7 @@ def _annotators(project):
     )
 
 
+@story
 def test_the_build_imports_three_samples_kept_as_uploads(demo):
     created = demo.summary.created
     assert created["work imports"] == 3
@@ -61,8 +62,10 @@ def test_the_build_imports_three_samples_kept_as_uploads(demo):
     assert len([name for name in demo.files if name.endswith(".json")]) == 3
 
 
+@story
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_every_annotator_has_work_and_a_performance_score(demo, name, period):
+def test_every_annotator_has_work_and_a_performance_score(demo, name):
+    period = _period()
     project = Project.objects.get(name=name)
     annotators = _annotators(project)
     assert len(annotators) >= 2
@@ -74,8 +77,10 @@ def test_every_annotator_has_work_and_a_performance_score(demo, name, period):
         assert 0 < scores.at[worker.pk, "score"] <= 100
 
 
+@story
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_agreement_has_data_on_every_project(demo, name, period):
+def test_agreement_has_data_on_every_project(demo, name):
+    period = _period()
     project = Project.objects.get(name=name)
     assert project.label_scale == SAMPLES[name].label_scale
     agreement = metrics.agreement(project, *period)
@@ -86,12 +91,14 @@ def test_agreement_has_data_on_every_project(demo, name, period):
     assert len(agreement.estimated_accuracy) == agreement.annotators
 
 
-def test_music_ratings_are_compared_as_ordinal_scores(demo, period):
+@story
+def test_music_ratings_are_compared_as_ordinal_scores(demo):
     music = Project.objects.get(name="Generated music rating")
     assert music.label_scale == Project.LabelScale.ORDINAL
     assert not Annotation.objects.filter(project=music, score__isnull=True).exists()
 
 
+@story
 @pytest.mark.parametrize("name", list(SAMPLES))
 def test_the_import_report_lists_the_unknown_user_and_the_capped_drafts(demo, name):
     sample = SAMPLES[name]
@@ -119,13 +126,15 @@ def test_the_import_report_lists_the_unknown_user_and_the_capped_drafts(demo, na
     assert 0.04 < gold_share < 0.07
 
 
+@story
 def test_work_is_on_workdays_up_to_the_last_one_before_today(demo):
     days = set(WorkRecord.objects.values_list("worked_on", flat=True))
-    assert max(days) == work_demo.last_workday_before(timezone.localdate())
+    assert max(days) == work_demo.last_workday_before(clock.today())
     assert all(day.weekday() < 5 for day in days)
-    assert min(days) >= timezone.localdate() - timedelta(days=work_demo.SAMPLE_DAYS + 4)
+    assert min(days) >= clock.today() - timedelta(days=work_demo.SAMPLE_DAYS + 4)
 
 
+@story
 def test_the_radiology_exposure_limits_hold(demo):
     radiology = Project.objects.get(name="Radiology report labelling")
     frame = pd.DataFrame.from_records(
@@ -138,6 +147,7 @@ def test_the_radiology_exposure_limits_hold(demo):
     assert frame.groupby(["worker_id", "monday"])["active_minutes"].sum().max() <= 16 * 60
 
 
+@story
 def test_workers_named_by_label_studio_id_alone_are_mapped_and_credited(demo):
     for sample in work_demo.SAMPLES:
         for annotator in sample.annotators:
@@ -147,7 +157,9 @@ def test_workers_named_by_label_studio_id_alone_are_mapped_and_credited(demo):
                 assert account.worker.work_records.exists()
 
 
-def test_the_profiles_show_in_the_figures(demo, period):
+@story
+def test_the_profiles_show_in_the_figures(demo):
+    period = _period()
     table = metrics.quality(
         list(
             Worker.objects.filter(work_records__isnull=False)
@@ -172,7 +184,9 @@ def test_the_profiles_show_in_the_figures(demo, period):
     assert 30 <= newcomer["items_per_day"] <= 50
 
 
-def test_team_pages_flag_the_fast_careless_annotator_and_the_sudden_drop(demo, period):
+@story
+def test_team_pages_flag_the_fast_careless_annotator_and_the_sudden_drop(demo):
+    period = _period()
     flags = {}
     for team in Team.objects.all():
         for row in queries.team_work(team, *period).rows:
@@ -184,6 +198,7 @@ def test_team_pages_flag_the_fast_careless_annotator_and_the_sudden_drop(demo, p
     }
 
 
+@story
 def test_inspectors_review_weekly_samples_and_rework(demo):
     for name in SAMPLES:
         project = Project.objects.get(name=name)
@@ -207,6 +222,7 @@ def test_inspectors_review_weekly_samples_and_rework(demo):
     )
 
 
+@story
 def test_the_score_formula_has_the_default_weights(demo):
     formula = ScoreFormula.objects.get()
     assert formula.effective_from == work_demo.FORMULA_FROM

@@ -2,8 +2,9 @@
 
 Every demo team works office hours at its site (Shanghai 09:00-18:00, Lisbon 09:00-17:30,
 New York 09:00-17:00, Monday to Friday), and every salaried member has about two months of
-check-ins: from 21 September 2026 (or 61 days ago, whichever is earlier, so the data always
-covers China's National Day week and the Saturday worked after it) up to yesterday. Most
+check-ins: from 61 days ago, or earlier if need be to cover Shanghai's last holiday week
+with the weekend day worked for it (holiday_week: on 7 December 2026, China's National Day
+week and the Saturday worked after it, so from 21 September) up to yesterday. Most
 days are on time; some are late, a few are half days or absences, and two stays have no
 check-out for a supervisor to correct. Public holidays, the Lisbon office's company retreat
 and approved leave have no check-ins: the day engine decides which days were workdays.
@@ -70,10 +71,9 @@ OFFICE_HOURS = {
 SCHEDULES_FROM = date(2024, 1, 1)
 LATE_GRACE_MINUTES = 10
 HALF_DAY_MINUTES = 240
-# The check-ins reach back at least to here, so the demo always shows China's National Day
-# week (1-7 October 2026) and the Saturday worked after it (10 October).
-EARLIEST_START = date(2026, 9, 21)
 DAYS_BACK = 61
+# The days off shown with a worked weekend day: those of the calendar this near it.
+HOLIDAY_WEEK_REACH = timedelta(days=17)
 # Per workday: absent, half day (leaves after about 3 hours), late; the rest are on time.
 ABSENT, HALF_DAY, LATE = 0.02, 0.01, 0.06
 IMPORTED = 0.1  # the share of stays that came from the door clock's file
@@ -164,10 +164,36 @@ def local_datetime(day: date, minute_of_day: int, tz) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(minutes=minute_of_day)
 
 
+def holiday_week(site: Site, today: date) -> tuple[date | None, list[date]]:
+    """The last weekend day before `today` that the site worked to lengthen a public holiday
+    (China's adjusted workdays), and the days off near it; (None, []) if its calendar has none
+    in the year before. The demo's check-ins always cover them."""
+    year_before = site_calendar(site, today - timedelta(days=366), today - timedelta(days=1))
+    if not year_before.adjusted_workdays:
+        return None, []
+    worked = max(year_before.adjusted_workdays)
+    near = site_calendar(site, worked - HOLIDAY_WEEK_REACH, worked + HOLIDAY_WEEK_REACH)
+    return worked, sorted(near.holidays)
+
+
+def first_day(today: date) -> date:
+    """The first day with check-ins: 61 days ago, the first day of the month before last (the
+    month payroll's demo pays: its attendance bonus needs the whole month), or the Monday of
+    the week where Shanghai's last holiday week begins, whichever is earliest."""
+    paid_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    paid_month = (paid_month - timedelta(days=1)).replace(day=1)
+    start = min(today - timedelta(days=DAYS_BACK), paid_month)
+    site = Site.objects.filter(name="Shanghai").first()
+    worked, days_off = holiday_week(site, today) if site is not None else (None, [])
+    if worked is not None:
+        start = min(start, queries.week_start(min([worked, *days_off])))
+    return start
+
+
 def build(*, summary, progress) -> None:
     """Schedules, a company day off, leave, two months of check-ins and contractors' weeks."""
     today = clock.today()
-    start = min(EARLIEST_START, today - timedelta(days=DAYS_BACK))
+    start = first_day(today)
     hr = User.objects.filter(email=HR_EMAIL).first()
     teams = list(Team.objects.filter(name__in=TEAM_NAMES).select_related("site"))
     if hr is None or not teams:
@@ -361,6 +387,7 @@ def _check_ins(site: Site, context: dict) -> None:
     shift_start = OFFICE_HOURS.get(site.name, (time(9), None))[0]
     start_minute = shift_start.hour * 60 + shift_start.minute
     stopped_on = today - timedelta(days=SUSPENDED_DAYS_AGO)
+    worked_weekend = site_calendar(site, start, today).adjusted_workdays
     records = []
     for worker_id, frame in due.groupby("worker_id", sort=True):
         worker = people[int(worker_id)]
@@ -370,6 +397,9 @@ def _check_ins(site: Site, context: dict) -> None:
             if worker.status == Worker.Status.SUSPENDED and day > stopped_on:
                 continue
             stay = _stay(rng, start_minute, int(row.scheduled_minutes))
+            if stay is None and day in worked_weekend:
+                # Nobody misses the weekend day worked for a holiday: the demo shows it whole.
+                stay = (start_minute, start_minute + int(row.scheduled_minutes))
             if stay is None:
                 continue
             check_in, check_out = (

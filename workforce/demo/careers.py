@@ -319,11 +319,7 @@ def _earlier_check_ins(context: dict) -> None:
     first_paid = (
         PayrollRun.objects.order_by("period_start").values_list("period_start", flat=True).first()
     )
-    end = min(
-        attendance_demo.EARLIEST_START,
-        today - timedelta(days=attendance_demo.DAYS_BACK),
-        first_paid or today,
-    ) - timedelta(days=1)
+    end = min(attendance_demo.first_day(today), first_paid or today) - timedelta(days=1)
     summary.count("attendance records", False)
     if end < start:
         return
