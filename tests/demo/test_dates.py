@@ -29,21 +29,8 @@ CN = holidays.China(years=2026)
 NATIONAL_DAY_WEEK = date(2026, 10, 5)  # a Monday off in the week from 1 October
 WORKED_SATURDAY = date(2026, 10, 10)  # worked in exchange for 7 October
 
-# Stories the demo does not tell yet on some dates (issue 20: still to fix in the demo).
-NEWCOMER = "the newcomer without a bank account is hired after the paid month began"
-DICE = (
-    "the dice give the demo annotator 94.9% attendance over 90 days (the criterion needs 95%), "
-    "and the leaver is owed nothing held from the paid month"
-)
-EARLY = (
-    "before November 2026: the runs have 100 payslips, the newcomer without a bank account "
-    "is not yet paid, and the team pages flag the careless annotator differently"
-)
-
 SPREAD = [
-    pytest.param(  # Monday, the last day of a month
-        datetime(2026, 11, 30, 10, tzinfo=UTC), marks=pytest.mark.xfail(reason=NEWCOMER)
-    ),
+    datetime(2026, 11, 30, 10, tzinfo=UTC),  # Monday, the last day of a month
     datetime(2026, 12, 1, 10, tzinfo=UTC),  # Tuesday, the first
     datetime(2026, 12, 2, 10, tzinfo=UTC),
     datetime(2026, 12, 3, 10, tzinfo=UTC),
@@ -51,20 +38,14 @@ SPREAD = [
     datetime(2026, 12, 5, 10, tzinfo=UTC),
     datetime(2026, 12, 6, 16, 5, tzinfo=UTC),  # Sunday; Monday 00:05 in Shanghai
     datetime(2026, 12, 31, 10, tzinfo=UTC),  # New Year's Eve
-    pytest.param(  # the last day of a 28-day February
-        datetime(2027, 2, 28, 10, tzinfo=UTC), marks=pytest.mark.xfail(reason=DICE)
-    ),
-    pytest.param(  # Monday of China's National Day week
-        datetime(2026, 10, 5, 10, tzinfo=UTC), marks=pytest.mark.xfail(reason=EARLY)
-    ),
-    pytest.param(  # the Saturday Shanghai works for it
-        datetime(2026, 10, 10, 10, tzinfo=UTC), marks=pytest.mark.xfail(reason=EARLY)
-    ),
+    datetime(2027, 2, 28, 10, tzinfo=UTC),  # the last day of a 28-day February
+    datetime(2026, 10, 5, 10, tzinfo=UTC),  # Monday of China's National Day week
+    datetime(2026, 10, 10, 10, tzinfo=UTC),  # the Saturday Shanghai works for it
 ]
 
 
 def test_the_spread_covers_the_weekdays_month_ends_and_chinas_holiday_week():
-    days = [(p.values[0] if hasattr(p, "values") else p).date() for p in SPREAD]
+    days = [moment.date() for moment in SPREAD]
     assert {day.weekday() for day in days} == set(range(7))
     assert {date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 31), date(2027, 2, 28)} <= set(
         days

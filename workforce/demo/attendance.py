@@ -58,6 +58,7 @@ from workforce.projects import services as project_services
 from workforce.projects.models import Assignment, Onboarding, Project
 
 from . import clock
+from .payroll import LEAVER_EMAIL
 from .people import DEMO_EMAIL_DOMAIN, ROLE_ACCOUNTS, SITES, TEAMS
 
 HR_EMAIL = f"hr@{DEMO_EMAIL_DOMAIN}"
@@ -77,6 +78,9 @@ HOLIDAY_WEEK_REACH = timedelta(days=17)
 # Per workday: absent, half day (leaves after about 3 hours), late; the rest are on time.
 ABSENT, HALF_DAY, LATE = 0.02, 0.01, 0.06
 IMPORTED = 0.1  # the share of stays that came from the door clock's file
+# Whose days the dice may only make on time: the demo annotator, whose careers page shows the
+# attendance criterion met, and the leaver, owed the attendance bonus of the month payroll paid.
+PUNCTUAL = {f"annotator@{DEMO_EMAIL_DOMAIN}", LEAVER_EMAIL}
 SUSPENDED_DAYS_AGO = 21  # the suspended worker stopped coming three weeks ago
 DAYS_OFF = [("Lisbon", date(2026, 10, 16), "Company retreat")]
 
@@ -386,8 +390,11 @@ def _check_ins(site: Site, context: dict) -> None:
     zone = ZoneInfo(site.time_zone)
     shift_start = OFFICE_HOURS.get(site.name, (time(9), None))[0]
     start_minute = shift_start.hour * 60 + shift_start.minute
-    stopped_on = today - timedelta(days=SUSPENDED_DAYS_AGO)
     worked_weekend = site_calendar(site, start, today).adjusted_workdays
+    # The suspended worker stopped coming three weeks ago, but after the last weekend day
+    # worked for a holiday, which nobody misses (see below).
+    last_worked, _days_off = holiday_week(site, today)
+    stopped_on = max(filter(None, [today - timedelta(days=SUSPENDED_DAYS_AGO), last_worked]))
     records = []
     for worker_id, frame in due.groupby("worker_id", sort=True):
         worker = people[int(worker_id)]
@@ -397,6 +404,8 @@ def _check_ins(site: Site, context: dict) -> None:
             if worker.status == Worker.Status.SUSPENDED and day > stopped_on:
                 continue
             stay = _stay(rng, start_minute, int(row.scheduled_minutes))
+            if worker.user.email in PUNCTUAL and not _on_time(stay, start_minute):
+                stay = (start_minute - 10, start_minute + int(row.scheduled_minutes) + 10)
             if stay is None and day in worked_weekend:
                 # Nobody misses the weekend day worked for a holiday: the demo shows it whole.
                 stay = (start_minute, start_minute + int(row.scheduled_minutes))
@@ -433,6 +442,15 @@ def _stay(rng: random.Random, start: int, shift: int) -> tuple[int, int] | None:
     if roll < ABSENT + HALF_DAY + LATE:
         return start + rng.randint(11, 50), start + shift + rng.randint(0, 40)
     return start + rng.randint(-20, 10), start + shift + rng.randint(-5, 40)
+
+
+def _on_time(stay: tuple[int, int] | None, start: int) -> bool:
+    """A stay the day engine calls present: in within the grace, longer than a half day."""
+    return (
+        stay is not None
+        and stay[0] <= start + LATE_GRACE_MINUTES
+        and stay[1] - stay[0] >= HALF_DAY_MINUTES
+    )
 
 
 def _forget_check_out(records: list[AttendanceRecord], site: Site, today: date) -> None:

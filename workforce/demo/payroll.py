@@ -68,7 +68,7 @@ from workforce.people.models import Domain, EmploymentType, Rung, User, Worker
 from workforce.projects.models import Assignment, Project
 
 from . import clock
-from .people import DEMO_EMAIL_DOMAIN
+from .people import DEMO_EMAIL_DOMAIN, NO_BANK_EMAIL
 from .records import get_or_make
 
 PAYROLL_EMAIL = f"payroll@{DEMO_EMAIL_DOMAIN}"
@@ -78,9 +78,9 @@ MUSIC = "Generated music rating"
 LEGAL = "Contract clause review"
 
 # The broken inputs a payroll admin should see: a contractor whose terms HR has not sent yet
-# (no scheme: an error on the payslip), and a newcomer who has not given bank details.
+# (no scheme: an error on the payslip), and a newcomer who has not given bank details
+# (NO_BANK_EMAIL, hired in the month this demo pays: see people.py).
 NO_SCHEME_EMAIL = f"miguel.santos.043@{DEMO_EMAIL_DOMAIN}"
-NO_BANK_EMAIL = f"tiago.costa.040@{DEMO_EMAIL_DOMAIN}"
 # A salaried Lisbon annotator paid per clause on the legal project on top of her package: on
 # it since the work sample's first day, so both demo months pay her clauses.
 EXTRA_PIECE = (f"marta.martins.013@{DEMO_EMAIL_DOMAIN}", "LexModel clause bonus (piece rate)")
