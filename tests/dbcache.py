@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import importlib.metadata
 import os
+import re
 import shutil
 import sys
 import zlib
@@ -198,16 +199,29 @@ def build_template(databases: Databases, *, verbosity: int) -> None:
         return
     with connection.creation._nodb_cursor() as cursor:
         quote = connection.ops.quote_name
+        # Templates of every key (this one too, on --create-db) give way to the new one.
+        prefix = databases.template.rsplit("_", 1)[0]
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ %s",
+            [f"^{re.escape(prefix)}_[0-9a-f]{{10}}$"],
+        )
+        for (old,) in cursor.fetchall():
+            cursor.execute(f"DROP DATABASE {quote(old)}")
         cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(databases.template)}")
 
 
-def setup(*, key: str, worker: str, tmp_path_factory, rebuild: bool, verbosity: int):
+def setup(*, key: str, worker: str, run: str, tmp_path_factory, rebuild: bool, verbosity: int):
     """Give this worker its own copy of the migrated template, building the template if no
-    run has built it yet (or if --create-db asks)."""
+    run has built it yet (or once per run if --create-db asks)."""
     databases = names(key=key, worker=worker, tmp_path_factory=tmp_path_factory)
+    rebuilt = cache_dir() / f"rebuilt-{run}"  # this run's --create-db is done
     with build_lock(databases.template):
-        if rebuild or not exists(databases.template):
+        if (rebuild and not rebuilt.exists()) or not exists(databases.template):
             build_template(databases, verbosity=verbosity)
+            for old in cache_dir().glob("rebuilt-*"):
+                old.unlink(missing_ok=True)
+            if rebuild:
+                rebuilt.touch()
         copy(databases.template, databases.worker)
     point_at(databases.worker)
     return databases
@@ -267,7 +281,9 @@ def django_db_setup(
     tmp_path_factory,
 ):
     """pytest-django's database setup, replaced: a copy of the cached migrated template."""
-    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    workerinput = getattr(request.config, "workerinput", {})  # set on xdist workers
+    worker = workerinput.get("workerid", "main")
+    run = workerinput.get("testrunuid", str(os.getpid()))
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         if not django_db_use_migrations:
@@ -275,6 +291,7 @@ def django_db_setup(
         databases = setup(
             key=migrations_key(use_migrations=django_db_use_migrations),
             worker=worker,
+            run=run,
             tmp_path_factory=tmp_path_factory,
             rebuild=django_db_createdb,
             verbosity=verbosity,
