@@ -326,7 +326,6 @@ def _demo_connection(request, _demo_database, django_db_blocker):
         point_at(databases.worker)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         fixtures = item.fixturenames
@@ -337,5 +336,3 @@ def pytest_collection_modifyitems(items):
         fixtures.remove("_demo_connection")
         first = fixtures.index("_django_db_marker") if "_django_db_marker" in fixtures else 0
         fixtures.insert(first, "_demo_connection")
-        # One worker runs every demo test (--dist loadgroup), so one builds the demo.
-        item.add_marker(pytest.mark.xdist_group("demo"))
