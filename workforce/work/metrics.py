@@ -185,12 +185,12 @@ def krippendorff_alpha(units: pd.DataFrame, level: str) -> float:
     """Alpha over a long frame of (item, worker, value). Nominal values may be any text."""
     import krippendorff
 
-    matrix = units.pivot_table(index="worker", columns="item", values="value", aggfunc="first")
     if level == Project.LabelScale.NOMINAL:
+        # Coded before pivoting: one vectorised map, not one per item's column.
         codes = {value: code for code, value in enumerate(sorted(set(units["value"])))}
-        data = matrix.apply(lambda column: column.map(codes)).to_numpy(dtype=float)
-    else:
-        data = matrix.to_numpy(dtype=float)
+        units = units.assign(value=units["value"].map(codes))
+    matrix = units.pivot_table(index="worker", columns="item", values="value", aggfunc="first")
+    data = matrix.to_numpy(dtype=float)
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
 
 
@@ -231,21 +231,9 @@ def agreement(
     `alpha_only` stops after Krippendorff's alpha: the pairs and the Dawid-Skene estimates grow
     with the square of the annotators, and a report over thousands of them needs only alpha."""
     level = project.label_scale
-    annotations = Annotation.objects.filter(project=project, worked_on__range=(start, end))
-    frame = pd.DataFrame.from_records(
-        annotations.values_list("task_ref", "worker_id", "label", "score"),
-        columns=["item", "worker", "label", "score"],
-    )
-    if level != Project.LabelScale.NOMINAL:
-        frame = frame.dropna(subset=["score"])
-        frame["value"] = frame["score"].astype(float)
-    else:
-        frame["value"] = frame["label"]
-    frame = frame.drop_duplicates(["item", "worker"], keep="last")
-    shared = frame.groupby("item")["worker"].transform("nunique") >= 2
-    frame = frame[shared]
+    frame = _shared_items(project, start, end)
     result = Agreement(level=level, items=int(frame["item"].nunique()))
-    if result.items < MIN_ITEMS_FOR_AGREEMENT or frame["value"].nunique() < 2:
+    if not _enough_to_agree(frame):
         return result
     result.annotators = int(frame["worker"].nunique())
     result.alpha = krippendorff_alpha(frame, level)
@@ -258,16 +246,39 @@ def agreement(
             kappa = cohen_kappa(list(by_worker[a][both]), list(by_worker[b][both]), level)
             if not np.isnan(kappa):
                 result.pairs.append(Pair(int(a), int(b), kappa, len(both)))
-    result.estimated_accuracy = {
-        int(w): a for w, a in dawid_skene_accuracy(frame.assign(label=frame["value"])).items()
-    }
+    result.estimated_accuracy = _estimates(frame, worker_ids)
     if worker_ids is not None:
         keep = set(worker_ids)
         result.pairs = [p for p in result.pairs if p.worker_a in keep or p.worker_b in keep]
-        result.estimated_accuracy = {
-            w: a for w, a in result.estimated_accuracy.items() if w in keep
-        }
     return result
+
+
+def _shared_items(project: Project, start: date, end: date) -> pd.DataFrame:
+    """(item, worker, label, score, value) of the items two or more annotators labelled in the
+    period, each annotator's last answer only; ordinal and interval projects compare scores."""
+    annotations = Annotation.objects.filter(project=project, worked_on__range=(start, end))
+    frame = pd.DataFrame.from_records(
+        annotations.values_list("task_ref", "worker_id", "label", "score"),
+        columns=["item", "worker", "label", "score"],
+    )
+    if project.label_scale != Project.LabelScale.NOMINAL:
+        frame = frame.dropna(subset=["score"])
+        frame["value"] = frame["score"].astype(float)
+    else:
+        frame["value"] = frame["label"]
+    frame = frame.drop_duplicates(["item", "worker"], keep="last")
+    shared = frame.groupby("item")["worker"].transform("nunique") >= 2
+    return frame[shared]
+
+
+def _enough_to_agree(frame: pd.DataFrame) -> bool:
+    return frame["item"].nunique() >= MIN_ITEMS_FOR_AGREEMENT and frame["value"].nunique() >= 2
+
+
+def _estimates(frame: pd.DataFrame, worker_ids=None) -> dict[int, float]:
+    estimates = dawid_skene_accuracy(frame.assign(label=frame["value"]))
+    keep = None if worker_ids is None else set(worker_ids)
+    return {int(w): a for w, a in estimates.items() if keep is None or int(w) in keep}
 
 
 # --- the performance score -------------------------------------------------------------------
@@ -337,8 +348,11 @@ def estimated_accuracy(table: pd.DataFrame, worker_ids, start: date, end: date) 
     rows = []
     if not table.empty:
         for project in Project.objects.filter(pk__in=set(table["project_id"])):
-            found = agreement(project, start, end, worker_ids).estimated_accuracy
-            rows += [(w, project.pk, a) for w, a in found.items()]
+            # Only the Dawid-Skene part of agreement(): alpha and the pairs are not read here.
+            frame = _shared_items(project, start, end)
+            if _enough_to_agree(frame):
+                found = _estimates(frame, worker_ids)
+                rows += [(w, project.pk, a) for w, a in found.items()]
     return pd.DataFrame(rows, columns=["worker_id", "project_id", "estimated_accuracy"]).astype(
         {"worker_id": "int64", "project_id": "int64", "estimated_accuracy": float}
     )
