@@ -540,10 +540,9 @@ def _sit_exam(user, exam: Exam, timeline: _Clock, context: dict) -> None:
     )
     for item in items:
         hand_graded = item.question.kind == Question.Kind.LONG_TEXT
-        AttemptItem.objects.filter(pk=item.pk).update(
-            answered_at=started_at + timedelta(minutes=item.position),
-            graded_at=graded_at if hand_graded else submitted_at,
-        )
+        item.answered_at = started_at + timedelta(minutes=item.position)
+        item.graded_at = graded_at if hand_graded else submitted_at
+    AttemptItem.objects.bulk_update(items, ["answered_at", "graded_at"])
     issued_on = timezone.localdate(graded_at)
     expires_on = (
         pd.Timestamp(issued_on) + pd.DateOffset(months=exam.certificate_validity_months)

@@ -1131,10 +1131,9 @@ class _Story:
             graded_at=at,
         )
         for item in items:
-            AttemptItem.objects.filter(pk=item.pk).update(
-                answered_at=started + timedelta(minutes=item.position),
-                graded_at=at if item.question.kind == Question.Kind.LONG_TEXT else submitted,
-            )
+            item.answered_at = started + timedelta(minutes=item.position)
+            item.graded_at = at if item.question.kind == Question.Kind.LONG_TEXT else submitted
+        AttemptItem.objects.bulk_update(items, ["answered_at", "graded_at"])
 
     def _interview(self, evaluated_at: datetime | None) -> None:
         """Schedule the interview: held an hour before its evaluation, or still to come."""
