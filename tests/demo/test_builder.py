@@ -1,5 +1,5 @@
-"""The demo's builder: the one test that builds the demo twice (a second build creates nothing,
-in any part), and the demo as the `demo` fixture gives it, built once per test worker."""
+"""The demo's builder: a second build over the demo creates nothing, in any part; and the demo
+as the `demo` fixture gives it, built once per test worker."""
 
 import pytest
 from django.apps import apps
@@ -23,8 +23,8 @@ def _private_files(settings):
     return sorted(path.name for path in settings.PRIVATE_MEDIA_ROOT.rglob("*") if path.is_file())
 
 
-def test_loading_the_demo_twice_creates_nothing_the_second_time(settings):
-    builder.build()
+def test_loading_the_demo_twice_creates_nothing_the_second_time(demo, settings):
+    # The `demo` fixture is the first build (load_demo's builder, from an empty database).
     first = _row_counts()
     files = _private_files(settings)
     summary = builder.build()

@@ -1,6 +1,6 @@
-"""The superuser's rebuild of the demo: a background job whose every step is committed. The
-first test builds it into an empty database; the others rebuild the demo the `demo` fixture
-gives, which walks the same steps and is quicker."""
+"""The superuser's rebuild of the demo: a background job whose every step is committed. Each
+test rebuilds the demo the `demo` fixture gives, as the superuser does on a running site; the
+builder's own tests (test_builder.py, test_dates.py) build it from an empty database."""
 
 import pytest
 from django.urls import reverse
@@ -9,14 +9,17 @@ from workforce.core.models import Job
 from workforce.core.services import job_start
 from workforce.demo import builder
 from workforce.demo.jobs import DEMO_REBUILD_JOB
+from workforce.payroll.models import BankAccount
 from workforce.people.models import Worker
 
 pytestmark = pytest.mark.django_db
 
 
 def test_rebuilding_the_demo_runs_as_a_job_that_reaches_100_percent(
-    client, make_user, django_capture_on_commit_callbacks
+    demo, client, make_user, django_capture_on_commit_callbacks
 ):
+    account = BankAccount.objects.order_by("pk").first()
+    account.delete()
     admin = make_user("superuser")
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
@@ -27,6 +30,7 @@ def test_rebuilding_the_demo_runs_as_a_job_that_reaches_100_percent(
     assert job.total > 60 and job.done == job.total and job.percent == 100
     assert job.message == "Demo data ready"
     assert job.started_by == admin and job.finished_at is not None
+    assert BankAccount.objects.filter(worker_id=account.worker_id).exists()  # made again
     assert Worker.objects.count() >= 60
     page = client.get(response.url).content.decode()
     assert '<progress value="100" max="100"' in page
