@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from careers import queries as careers_queries
@@ -16,10 +17,15 @@ from workforce.work import queries as work_queries
 
 
 def navigation(request):
-    """The header links, by role: each person sees only where they may go."""
+    """The header links, by role: each person sees only where they may go. Worked out only
+    when a template shows them: the Django admin's and Wagtail's pages never do."""
+    return {"nav_items": SimpleLazyObject(lambda: _nav_items(request))}
+
+
+def _nav_items(request) -> list[tuple[str, str]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or mfa_setup_pending(user):
-        return {"nav_items": []}  # links would only lead back to the MFA setup page
+        return []  # links would only lead back to the MFA setup page
     items = [(_("Home"), reverse("shell:home"))]
     worker = people_queries.worker_of(user)
     if has_role(user, *WORKER_ROLES):
@@ -89,4 +95,4 @@ def navigation(request):
         items.append((_("Admin"), reverse("admin:index")))
     if user.has_perm("wagtailadmin.access_admin"):
         items.append((_("Content"), reverse("wagtailadmin_home")))
-    return {"nav_items": items}
+    return items
