@@ -3,10 +3,7 @@ tests/demo/test_dates.py checks again on a spread of dates. A story takes the de
 value of its parametrize mark, if it has one) and nothing else; dates relative to today come
 from the demo's own clock, as the demo's do."""
 
-from datetime import timedelta
-
 from workforce.demo import clock
-from workforce.payroll.models import first_of_month
 
 STORIES = []
 
@@ -30,5 +27,4 @@ def cases(check) -> list[tuple]:
 
 def months():
     """The demo's two payroll months: (paid, open), the month before last and last month."""
-    open_month = first_of_month(first_of_month(clock.today()) - timedelta(days=1))
-    return first_of_month(open_month - timedelta(days=1)), open_month
+    return clock.payroll_months()

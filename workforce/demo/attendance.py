@@ -184,8 +184,7 @@ def first_day(today: date) -> date:
     """The first day with check-ins: 61 days ago, the first day of the month before last (the
     month payroll's demo pays: its attendance bonus needs the whole month), or the Monday of
     the week where Shanghai's last holiday week begins, whichever is earliest."""
-    paid_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    paid_month = (paid_month - timedelta(days=1)).replace(day=1)
+    paid_month, _open = clock.payroll_months(today)
     start = min(today - timedelta(days=DAYS_BACK), paid_month)
     site = Site.objects.filter(name="Shanghai").first()
     worked, days_off = holiday_week(site, today) if site is not None else (None, [])

@@ -593,8 +593,7 @@ class Case:
 
 def _plans(today: date) -> list[tuple[Case, date | None]]:
     """The cases, each with its effective date when it is approved."""
-    open_month = first_of_month(first_of_month(today) - timedelta(days=1))
-    paid_month = first_of_month(open_month - timedelta(days=1))
+    paid_month, open_month = clock.payroll_months(today)
     this_month = first_of_month(today)
     return [
         (
@@ -764,7 +763,7 @@ def _recalculate(context: dict) -> None:
     the run is approved."""
     if not context["paid"]:
         return
-    open_month = first_of_month(first_of_month(context["today"]) - timedelta(days=1))
+    _paid, open_month = clock.payroll_months(context["today"])
     run = PayrollRun.objects.filter(period_start=open_month, site=None, team=None).first()
     if run is None or run.status != PayrollRun.Status.CALCULATED:
         return

@@ -15,7 +15,9 @@ def today() -> date:
     return timezone.localdate()
 
 
-def paid_month() -> date:
-    """The first day of the month before last: the month payroll's demo has approved and paid."""
-    last_month = today().replace(day=1) - timedelta(days=1)
-    return (last_month.replace(day=1) - timedelta(days=1)).replace(day=1)
+def payroll_months(day: date | None = None) -> tuple[date, date]:
+    """The payroll demo's two months, (paid, open), as first days: a month is paid once it is
+    over, so the run waiting for review is last month's and the one approved and paid is the
+    month before's, whatever day of the month `day` (today by default) is."""
+    open_month = ((day or today()).replace(day=1) - timedelta(days=1)).replace(day=1)
+    return (open_month - timedelta(days=1)).replace(day=1), open_month

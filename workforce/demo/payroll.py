@@ -304,10 +304,7 @@ def build(*, summary, progress) -> None:
         for _step in range(PROGRESS_STEPS):
             progress.advance(_("Payroll: no demo workers or payroll admins, skipped"))
         return
-    # A month is paid once it is over: the run waiting for review is last month's, and the
-    # one approved and paid is the month before's, whatever day of the month the demo is built.
-    open_month = first_of_month(first_of_month(clock.today()) - timedelta(days=1))
-    paid_month = first_of_month(open_month - timedelta(days=1))
+    paid_month, open_month = clock.payroll_months()
     month_end = first_of_month(clock.today()) - timedelta(days=1)
     with transaction.atomic():
         schemes = _schemes(payroll, open_month, summary)

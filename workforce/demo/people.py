@@ -327,7 +327,7 @@ def _person(spec, summary, password, sites, rungs, domains) -> Worker | None:
                 DEMO_TODAY - timedelta(days=int(seed * 100)),
             )
             if spec["email"] == NO_BANK_EMAIL:
-                hired_on = clock.paid_month().replace(day=NO_BANK_HIRED_DAY)
+                hired_on = clock.payroll_months()[0].replace(day=NO_BANK_HIRED_DAY)
         elif seed > 0.92:
             status = Worker.Status.LEFT
             left_on = hired_on + timedelta(days=int(10 + seed * 20))

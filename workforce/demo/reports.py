@@ -75,15 +75,9 @@ def build(*, summary, progress) -> None:
     # The twelve complete months the retention report opens on.
     year_start, month_end = default_period(REPORTS["retention"], Scope(user=None), today)
     with transaction.atomic():
-        _leavers(summary, sites, year_start, _first_paid_month(today))
+        _leavers(summary, sites, year_start, clock.payroll_months(today)[0])
         _new_hire_at_risk(summary, sites["SH"], month_end)
     progress.advance(_("Reports: leavers of the year and a new hire at risk"))
-
-
-def _first_paid_month(today: date) -> date:
-    """The first day of the month before last: the payroll demo's paid month."""
-    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    return (last_month - timedelta(days=1)).replace(day=1)
 
 
 def _leavers(summary, sites: dict, year_start: date, paid_from: date) -> None:
