@@ -1052,41 +1052,10 @@ def _graded_attempt(exam, user, outcome, days_ago, questions, sections, by_ref, 
     outcome: strong candidates get most questions right, weak ones fewer."""
     started_at = clock.now() - timedelta(days=days_ago, hours=rng.randint(1, 8))
     submitted_at = started_at + timedelta(minutes=rng.randint(12, 28))
+    # The skill is drawn before the questions, so the seeded demo answers as it always has.
     skill = rng.uniform(0.75, 0.95) if outcome != "fail" else rng.uniform(0.25, 0.55)
-    drawn = []
-    active = [question for question in questions if question.is_active]
-    for section in sections:
-        pool = [question for question in active if question.category == section.category]
-        drawn += rng.sample(pool, min(section.question_count, len(pool)))
-    rng.shuffle(drawn)
-    right = []
-    for question in drawn:
-        spec = by_ref.get(question.ref, {})
-        if spec.get("always_right"):
-            right.append(True)
-        elif spec.get("coin_flip"):
-            right.append(rng.random() < 0.5)
-        else:
-            right.append(rng.random() < skill)
-    shares = [
-        _share(question, ok, by_ref.get(question.ref, {}))
-        for question, ok in zip(drawn, right, strict=True)
-    ]
-
-    def percent():
-        earned = sum(q.points * s for q, s in zip(drawn, shares, strict=True))
-        total = sum(q.points for q in drawn)
-        return earned * 100 / total if total else Decimal(0)
-
-    # Make the outcome hold: a holder passes, a failing candidate fails.
-    wants_pass = outcome != "fail"
-    for i in rng.sample(range(len(drawn)), len(drawn)):
-        if (percent() >= exam.pass_mark_percent) == wants_pass:
-            break
-        spec = by_ref.get(drawn[i].ref, {})
-        if right[i] != wants_pass and not spec.get("always_right"):
-            right[i] = wants_pass
-            shares[i] = _share(drawn[i], wants_pass, spec)
+    drawn = _draw(questions, sections, rng)
+    right, shares = _simulated_answers(exam, outcome, skill, drawn, by_ref, rng)
     attempt = Attempt.objects.create(
         exam=exam,
         user=user,
@@ -1118,6 +1087,55 @@ def _graded_attempt(exam, user, outcome, days_ago, questions, sections, by_ref, 
             )
         )
     AttemptItem.objects.bulk_create(items)
+    _record_score(attempt, items)
+    return attempt
+
+
+def _draw(questions, sections, rng) -> list:
+    """The attempt's questions, drawn section by section from the active bank as the exam does."""
+    drawn = []
+    active = [question for question in questions if question.is_active]
+    for section in sections:
+        pool = [question for question in active if question.category == section.category]
+        drawn += rng.sample(pool, min(section.question_count, len(pool)))
+    rng.shuffle(drawn)
+    return drawn
+
+
+def _simulated_answers(exam, outcome, skill, drawn, by_ref, rng) -> tuple[list, list]:
+    """Which questions the candidate gets right, and the share of points each earns."""
+    right = []
+    for question in drawn:
+        spec = by_ref.get(question.ref, {})
+        if spec.get("always_right"):
+            right.append(True)
+        elif spec.get("coin_flip"):
+            right.append(rng.random() < 0.5)
+        else:
+            right.append(rng.random() < skill)
+    shares = [
+        _share(question, ok, by_ref.get(question.ref, {}))
+        for question, ok in zip(drawn, right, strict=True)
+    ]
+
+    def percent():
+        earned = sum(q.points * s for q, s in zip(drawn, shares, strict=True))
+        total = sum(q.points for q in drawn)
+        return earned * 100 / total if total else Decimal(0)
+
+    # Make the outcome hold: a holder passes, a failing candidate fails.
+    wants_pass = outcome != "fail"
+    for i in rng.sample(range(len(drawn)), len(drawn)):
+        if (percent() >= exam.pass_mark_percent) == wants_pass:
+            break
+        spec = by_ref.get(drawn[i].ref, {})
+        if right[i] != wants_pass and not spec.get("always_right"):
+            right[i] = wants_pass
+            shares[i] = _share(drawn[i], wants_pass, spec)
+    return right, shares
+
+
+def _record_score(attempt, items) -> None:
     attempt.max_score = sum((item.max_points for item in items), Decimal(0))
     attempt.score = sum((item.points for item in items), Decimal(0))
     attempt.percent = (
@@ -1125,14 +1143,13 @@ def _graded_attempt(exam, user, outcome, days_ago, questions, sections, by_ref, 
         if attempt.max_score
         else Decimal(0)
     )
-    attempt.passed = attempt.percent >= exam.pass_mark_percent
+    attempt.passed = attempt.percent >= attempt.exam.pass_mark_percent
     Attempt.objects.filter(pk=attempt.pk).update(
         max_score=attempt.max_score,
         score=attempt.score,
         percent=attempt.percent,
         passed=attempt.passed,
     )
-    return attempt
 
 
 def _share(question: Question, right: bool, spec: dict) -> Decimal:
