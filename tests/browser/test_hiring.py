@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from exams.models import Exam, ExamSection
 from tests.exams.conftest import make_guideline, question
-from tests.factories import TeamFactory
+from tests.factories import TeamFactory, hourly_scheme
 from tests.recruitment.conftest import make_opening, pdf_bytes
 from workforce.people.models import Credential
 
@@ -58,6 +58,7 @@ def test_a_candidate_is_found_screened_interviewed_offered_and_hired(
     page, browser, live_server, make_user, tmp_path
 ):
     opening = build_opening()
+    scheme = hourly_scheme("45.00", "USD")
     cv = tmp_path / "wei-lin-cv.pdf"
     cv.write_bytes(pdf_bytes())
 
@@ -130,9 +131,11 @@ def test_a_candidate_is_found_screened_interviewed_offered_and_hired(
     expect(hr.locator(".messages")).to_contain_text("Interview scheduled")
     hr.get_by_role("button", name="Write an offer").click()
     hr.get_by_label("Team").select_option(label="Legal A")
-    hr.get_by_label("Pay scheme summary").fill("45 USD an hour from approved timesheets.")
+    hr.get_by_label("Pay scheme").select_option(label=str(scheme))
+    hr.get_by_label("Other terms").fill("Paid from approved timesheets.")
     hr.get_by_role("button", name="Send the offer").click()
     expect(hr.locator(".messages")).to_contain_text("Offer sent")
+    expect(hr.locator("main")).to_contain_text(f"{scheme.name}: 45.00 USD")
 
     # The candidate reads the letter and accepts; they are hired.
     page.goto("/recruitment/mine/")
@@ -154,3 +157,6 @@ def test_a_candidate_is_found_screened_interviewed_offered_and_hired(
     )
     worker = get_user_model().objects.get(email="wei.lin@example.org").worker
     assert worker.status == "onboarding" and worker.team.name == "Legal A"
+    # The offered terms are the terms payroll holds, from the start date, with no step between.
+    held = worker.scheme_assignments.get()
+    assert (held.scheme, held.starts_on) == (scheme, worker.hired_on)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from exams.models import Exam, ExamSection, Question
-from tests.factories import DomainFactory, TeamFactory, UserFactory
+from tests.factories import DomainFactory, TeamFactory, UserFactory, hourly_scheme
 from tests.recruitment.conftest import apply, make_opening
 from tests.training.factories import guideline_with_chapters
 from workforce.people.models import Rung
@@ -105,9 +105,8 @@ def hire(domain, hr):
         rung=Rung.objects.get(code=Rung.Code.ANNOTATOR),
         site=opening.site,
         team=TeamFactory(name="Legal A", site=opening.site),
-        pay_amount=Decimal("45.00"),
-        currency="USD",
-        pay_summary="45 USD an hour from approved timesheets.",
+        scheme=hourly_scheme("45.00", "USD"),
+        pay_summary="Paid from approved timesheets.",
         start_on=timezone.localdate() + timedelta(days=7),
         respond_by=timezone.localdate() + timedelta(days=7),
         language="en",

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
-from workforce.payroll.models import PayrollRun, PayScheme, SchemeVersion
+from workforce.payroll.models import HourlyRate, PayrollRun, PayScheme, SchemeVersion
 from workforce.people.models import Domain, Expertise, Rung, Site, Team, User, Worker
 from workforce.people.roles import Role
 from workforce.projects.models import Project
@@ -135,6 +135,19 @@ class SchemeVersionFactory(factory.django.DjangoModelFactory):
     effective_from = date(2026, 1, 1)
     base_amount = Decimal("1800.00")
     attendance_bonus_amount = Decimal("200.00")
+
+
+def hourly_scheme(rate="45.00", currency="USD", effective_from=date(2026, 1, 1)) -> PayScheme:
+    """An hourly scheme paying `rate` an hour for any work, as offers to contractors name."""
+    scheme = PaySchemeFactory(kind=PayScheme.Kind.HOURLY, currency=currency)
+    version = SchemeVersionFactory(
+        scheme=scheme,
+        effective_from=effective_from,
+        base_amount=Decimal(0),
+        attendance_bonus_amount=Decimal(0),
+    )
+    HourlyRate.objects.create(version=version, rate=Decimal(rate))
+    return scheme
 
 
 class PayrollRunFactory(factory.django.DjangoModelFactory):

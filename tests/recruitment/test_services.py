@@ -1,7 +1,6 @@
 """Applying, moving on the board, the screening exam's result, offers, hiring and erasure."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from exams import services as exam_services
 from exams.models import Attempt
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, hourly_scheme
 from tests.recruitment.conftest import apply, cv_file, docx_bytes
 from workforce.people.models import Rung, Worker
 from workforce.people.roles import Role, roles_of
@@ -26,9 +25,8 @@ def make_offer(application, hr, **overrides):
         "rung": Rung.objects.get(code=Rung.Code.ANNOTATOR),
         "site": site,
         "team": TeamFactory(site=site),
-        "pay_amount": Decimal("45.00"),
-        "currency": "USD",
-        "pay_summary": "45 USD an hour from approved timesheets.",
+        "scheme": hourly_scheme("45.00", "USD"),
+        "pay_summary": "Paid from approved timesheets.",
         "start_on": timezone.localdate() + timedelta(days=14),
         "respond_by": timezone.localdate() + timedelta(days=7),
         "language": "zh-hans",

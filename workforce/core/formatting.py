@@ -59,6 +59,12 @@ def money(amount, currency: str, places: int = 2) -> str:
     return _("%(amount)s %(currency)s") % {"amount": number(amount, places), "currency": currency}
 
 
+def rate(amount, currency: str) -> str:
+    """A rate with its currency, in cents unless it has finer digits (up to four): "0.125 CNY"."""
+    exponent = -rounded(amount, 4).normalize().as_tuple().exponent
+    return money(amount, currency, min(4, max(2, exponent)))
+
+
 def percent(fraction, places: int = 1, *, grouping: bool = False) -> str:
     """A fraction as a percentage: 0.91875 is "91.9%" (French puts a space before the sign)."""
     value = rounded(to_decimal(fraction) * 100, places)

@@ -17,6 +17,7 @@ from . import (
     projects,
     recruitment,
     reports,
+    terms,
     training,
     work,
 )
@@ -26,6 +27,7 @@ PARTS = [
     people,
     training,
     exams,
+    terms,
     recruitment,
     projects,
     attendance,

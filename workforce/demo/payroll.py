@@ -238,7 +238,8 @@ SCHEMES = [
         "Contractors in Lisbon, paid by the hour for the active time the annotation tool "
         "measures, at their domain's rate; overtime after 8 hours a day.",
         Version(
-            hourly_rates=(("law", "30.00"), ("medicine", "28.00"), ("music", "20.00")),
+            # The rates the recruitment demo's Lisbon offers quote.
+            hourly_rates=(("law", "36.00"), ("medicine", "28.00"), ("music", "25.00")),
             hours_source=SchemeVersion.HoursSource.ACTIVE_MINUTES,
             note="Rates for 2026.",
         ),
@@ -322,6 +323,14 @@ def build(*, summary, progress) -> None:
     with transaction.atomic():
         _calculated(open_month, payroll, summary)
     progress.advance(_("Payroll: last month's run, waiting for review"))
+
+
+def schemes_make(summary) -> None:
+    """The pay schemes alone: the terms part calls this before recruitment, so the demo's
+    offers name the schemes their hires are paid under."""
+    payroll = User.objects.filter(email=PAYROLL_EMAIL).first()
+    if payroll is not None:
+        _schemes(payroll, clock.payroll_months()[1], summary)
 
 
 def on_the_books(summary) -> None:

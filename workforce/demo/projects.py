@@ -197,21 +197,23 @@ ANNOTATOR_STORY = ("nda", "tools", "rate")
 PROGRESS_STEPS = len(PROJECTS) + 1  # one per project, then the tool token
 
 
+def make(*, summary) -> None:
+    """The projects alone, with their targets and needs: the terms part calls this before
+    recruitment, because the offers name pay schemes whose piece rates are per project."""
+    context = _context(summary)
+    for spec in PROJECTS:
+        guideline, exam = _guideline_and_exam(spec)
+        if context[PM_EMAIL] is not None and exam is not None:
+            with transaction.atomic():
+                _project(spec, guideline, exam, context)
+
+
 def build(*, summary, progress) -> None:
     """Projects with their targets and needs, onboardings at every state, and assignments."""
-    people = {
-        email: User.objects.filter(email=email).first()
-        for email in [PM_EMAIL, HR_EMAIL, TRAINER_EMAIL]
-    }
-    context = {"now": clock.now(), "summary": summary, **people}
+    context = _context(summary)
     for spec in PROJECTS:
-        guideline = GuidelinePage.objects.filter(domain__slug=spec["domain"]).order_by("pk").first()
-        exam = (
-            Exam.objects.filter(guideline=guideline, purpose=Exam.Purpose.CERTIFICATION)
-            .order_by("pk")
-            .first()
-        )
-        if people[PM_EMAIL] is None or exam is None:
+        guideline, exam = _guideline_and_exam(spec)
+        if context[PM_EMAIL] is None or exam is None:
             progress.advance(
                 _("Project: no manager or %(domain)s exam, skipped") % {"domain": spec["domain"]}
             )
@@ -225,6 +227,24 @@ def build(*, summary, progress) -> None:
     with transaction.atomic():
         _token(context)
     progress.advance(_("Annotation tool token"))
+
+
+def _context(summary) -> dict:
+    people = {
+        email: User.objects.filter(email=email).first()
+        for email in [PM_EMAIL, HR_EMAIL, TRAINER_EMAIL]
+    }
+    return {"now": clock.now(), "summary": summary, **people}
+
+
+def _guideline_and_exam(spec: dict) -> tuple[GuidelinePage | None, Exam | None]:
+    guideline = GuidelinePage.objects.filter(domain__slug=spec["domain"]).order_by("pk").first()
+    exam = (
+        Exam.objects.filter(guideline=guideline, purpose=Exam.Purpose.CERTIFICATION)
+        .order_by("pk")
+        .first()
+    )
+    return guideline, exam
 
 
 # --- projects ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 # ruff: noqa: E501
 # (the openings' texts keep each sentence whole on one line, as they read)
-"""Demo data for recruitment; builder.build calls build() after the people, guidelines and exams.
+"""Demo data for recruitment; builder.build calls build() after the people, guidelines and exams,
+and after the terms part made the pay schemes each offer names.
 
 Six openings under the careers page, open and closed, in law, medicine and music, and about 80
 candidates whose applications stand at every stage of the board. Every application goes
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from exams import services as exam_services
 from exams.models import Attempt, AttemptItem, Exam, ExamAssignment, Question
 from tests.factories import UserFactory
+from workforce.payroll.models import PayScheme
 from workforce.people.models import Credential, Domain, Rung, Site, Team, User
 from workforce.people.roles import Role
 from workforce.recruitment import services
@@ -91,9 +93,9 @@ OPENINGS = [
         "languages": [("en", "C1"), ("pt", "C1")],
         "closed": "by_hand",
         "offer": (
-            "36.00",
+            "Lisbon domain experts (hourly)",
             "Lisbon Legal",
-            "36 EUR an hour for review time logged in the labelling tool, paid monthly in two halves: the month after, and six months later.",
+            "Paid monthly for the review time the labelling tool measures.",
         ),
     },
     {
@@ -125,9 +127,9 @@ OPENINGS = [
         "languages": [("zh-hans", "native"), ("en", "B2")],
         "closed": "by_date",
         "offer": (
-            "4000.00",
+            "Shanghai annotator package",
             "Shanghai Medical",
-            "1,800 CNY base + 200 CNY perfect-attendance bonus + 200 CNY housing allowance a month, plus performance pay on accepted items: about 4,000 CNY in a typical month.",
+            "About 4,000 CNY in a typical month with performance pay.",
         ),
     },
     {
@@ -160,9 +162,9 @@ OPENINGS = [
         "languages": [("en", "C1")],
         "closed": "by_hand",
         "offer": (
-            "25.00",
+            "Lisbon domain experts (hourly)",
             "Lisbon Music",
-            "25 EUR an hour for critiques accepted by the music lead, paid monthly.",
+            "Paid monthly for critiques accepted by the music lead.",
         ),
     },
     {
@@ -227,9 +229,9 @@ OPENINGS = [
         "languages": [("en", "C1")],
         "closed": "",
         "offer": (
-            "42.00",
+            "US domain experts (hourly)",
             "New York Medical",
-            "42 USD an hour for time logged in the labelling tool, paid monthly: half of each month's pay the month after, the other half six months later.",
+            "Paid monthly for the hours on approved timesheets.",
         ),
     },
     {
@@ -262,9 +264,9 @@ OPENINGS = [
         "languages": [("zh-hans", "C1"), ("en", "B1")],
         "closed": "",
         "offer": (
-            "0.90",
+            "Music ratings (piece rate)",
             None,
-            "0.90 CNY for each accepted rating; rejected ratings are redone and unpaid. About 100 ratings a day at full pace.",
+            "Rejected ratings are redone and unpaid. About 100 ratings a day at full pace.",
         ),
     },
 ]
@@ -1187,7 +1189,7 @@ class _Story:
         Interview.objects.filter(pk=interview.pk).update(evaluated_at=at)
 
     def _offer(self, at: datetime, *, accepting: bool) -> None:
-        pay, team_name, pay_summary = self.spec["offer"]
+        scheme_name, team_name, other_terms = self.spec["offer"]
         site = Site.objects.get(name=self.spec["site"])
         today = clock.today()
         respond_by = (at + timedelta(days=10)).date()
@@ -1201,9 +1203,8 @@ class _Story:
             rung=self.context["annotator"],
             site=site,
             team=Team.objects.filter(name=team_name).first() if team_name else None,
-            pay_amount=Decimal(pay),
-            currency=self.spec["currency"],
-            pay_summary=pay_summary,
+            scheme=PayScheme.objects.get(name=scheme_name),
+            pay_summary=other_terms,
             start_on=start_on,
             respond_by=respond_by,
             language=self.application.candidate.preferred_language,

@@ -6,3 +6,6 @@ class PayrollConfig(AppConfig):
     name = "workforce.payroll"
     label = "payroll"
     verbose_name = _("Payroll")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (listens to recruitment's hires)

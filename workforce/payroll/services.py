@@ -485,6 +485,14 @@ def back_pay_add(*, worker, since: date, reason: str, by) -> list[Adjustment]:
     return added
 
 
+def scheme_assign(*, worker, scheme, starts_on: date) -> SchemeAssignment:
+    """Put a worker on a scheme from a day on, beside whatever else they hold."""
+    assignment = SchemeAssignment(worker=worker, scheme=scheme, starts_on=starts_on)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
 def scheme_change(*, worker, scheme, starts_on: date, replacing) -> SchemeAssignment:
     """Put the worker on `scheme` from `starts_on`, ending the day before their assignments to
     the schemes in `replacing` (a promotion's old rung scheme). Other schemes, such as piece
@@ -507,7 +515,5 @@ def scheme_change(*, worker, scheme, starts_on: date, replacing) -> SchemeAssign
                 )
             assignment.ends_on = starts_on - timedelta(days=1)
             assignment.save(update_fields=["ends_on"])
-        assignment = SchemeAssignment(worker=worker, scheme=scheme, starts_on=starts_on)
-        assignment.full_clean()
-        assignment.save()
+        assignment = scheme_assign(worker=worker, scheme=scheme, starts_on=starts_on)
     return assignment

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workforce.people.models import Currency, Domain, Rung, Site, Team
+from workforce.people.models import Domain, Rung, Site, Team
 
 from . import services
 from .models import (
@@ -16,6 +16,7 @@ from .models import (
     EducationLevel,
     Interview,
     LanguageLevel,
+    Offer,
     OpeningPage,
     Skill,
     Stage,
@@ -309,12 +310,20 @@ class OfferForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.select_related("site"), required=False
     )
-    pay_amount = forms.DecimalField(label=_("Pay"), max_digits=12, decimal_places=2, min_value=0)
-    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    # Payroll's schemes, reached through the offer's field: recruitment does not import payroll.
+    scheme = forms.ModelChoiceField(
+        label=_("Pay scheme"),
+        queryset=Offer.scheme.field.related_model.objects.none(),
+        help_text=_(
+            "The letter quotes its amounts in effect on the start date, and the first payroll "
+            "run pays them."
+        ),
+    )
     pay_summary = forms.CharField(
-        label=_("Pay scheme summary"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Base, allowances, attendance bonus and performance pay, or the rates."),
+        label=_("Other terms"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Anything else agreed about pay, in plain words."),
     )
     start_on = forms.DateField(
         label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
@@ -324,6 +333,15 @@ class OfferForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Letter language"), choices=settings.LANGUAGES)
 
+    field_order = ["rung", "site", "team", "scheme", "start_on", "respond_by", "language"]
+
+    def __init__(self, *args, opening=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        schemes = Offer.scheme.field.related_model.objects.order_by("name")
+        if opening is not None:  # only schemes that pay this kind of worker
+            schemes = schemes.filter(kind=opening.employment_type)
+        self.fields["scheme"].queryset = schemes
+
     @classmethod
     def initial_for(cls, application: Application) -> dict:
         opening = application.opening
@@ -331,8 +349,6 @@ class OfferForm(forms.Form):
         return {
             "rung": Rung.objects.filter(code=Rung.Code.ANNOTATOR).first(),
             "site": opening.site,
-            "pay_amount": opening.pay_from_amount,
-            "currency": opening.currency,
             "start_on": today + timedelta(days=14),
             "respond_by": today + timedelta(days=7),
             "language": application.candidate.preferred_language,

@@ -555,13 +555,28 @@ class Offer(models.Model):
     team = models.ForeignKey(
         "people.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The terms: the pay scheme hiring puts the worker on from the start date. Its version in
+    # effect on that day gives the quoted figure and currency, so the letter, the onboarding and
+    # the payslip cannot disagree. Offers made before schemes were named have none.
+    scheme = models.ForeignKey(
+        "payroll.PayScheme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pay scheme"),
+    )
     pay_amount = models.DecimalField(
-        _("pay"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+        _("pay"), max_digits=12, decimal_places=4, validators=[MinValueValidator(0)]
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     pay_summary = models.TextField(
-        _("pay scheme summary"),
-        help_text=_("Base, allowances, bonus and performance pay, or the rates, in plain words."),
+        _("other terms"),
+        blank=True,
+        help_text=_(
+            "Anything else agreed about pay, in plain words; the letter prints the scheme's "
+            "amounts itself."
+        ),
     )
     start_on = models.DateField(_("start date"))
     respond_by = models.DateField(_("answer by"))
@@ -581,6 +596,11 @@ class Offer(models.Model):
 
     def __str__(self):
         return f"{self.application} ({self.status})"
+
+    def terms(self) -> list:
+        """The scheme's amounts in effect on the start date, line by line (what, amount, per)."""
+        version = self.scheme.version_on(self.start_on) if self.scheme_id else None
+        return version.terms() if version else []
 
 
 class CandidateImport(FileImport):

@@ -5,13 +5,12 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from exams import services as exam_services
@@ -20,7 +19,7 @@ from workforce.people import services as people_services
 from workforce.people.models import Expertise, Rung, Site, Team, Worker
 from workforce.people.roles import Role
 
-from . import screening, tasks
+from . import screening, signals, tasks
 from .models import (
     FINAL_STAGES,
     TRANSITIONS,
@@ -417,13 +416,14 @@ def offer_make(
     rung: Rung,
     site: Site,
     team: Team | None,
-    pay_amount: Decimal,
-    currency: str,
-    pay_summary: str,
+    scheme,
     start_on: date,
     respond_by: date,
     language: str,
+    pay_summary: str = "",
 ) -> Offer:
+    """Offer the position on a pay scheme: its amounts in effect on the start date are the
+    terms, quoted in the letter and paid from the first run (docs/decisions.md, "Employment")."""
     if application.stage != Stage.INTERVIEW:
         raise RecruitmentError(
             _("An offer follows an interview; this application is at %(stage)s.")
@@ -433,14 +433,16 @@ def offer_make(
         raise RecruitmentError(_("The team %(team)s works at another site.") % {"team": team})
     if respond_by > start_on:
         raise RecruitmentError(_("The answer is due before the start date."))
+    version = _terms_check(application, scheme, start_on)
     with transaction.atomic():
         offer = Offer(
             application=application,
             rung=rung,
             site=site,
             team=team,
-            pay_amount=pay_amount,
-            currency=currency,
+            scheme=scheme,
+            pay_amount=version.headline(domain=application.opening.domain),
+            currency=scheme.currency,
             pay_summary=pay_summary.strip(),
             start_on=start_on,
             respond_by=respond_by,
@@ -452,6 +454,31 @@ def offer_make(
         stage_move(application=application, to_stage=Stage.OFFER, by=by)
         _send_letter(application.pk, "offer")
     return offer
+
+
+def _terms_check(application: Application, scheme, start_on: date):
+    """The scheme's version in effect on the start date, if the scheme fits the opening."""
+    if scheme is None:
+        raise RecruitmentError(_("Choose the pay scheme the new worker will be paid under."))
+    employment = application.opening.employment_type
+    if scheme.kind != employment:
+        raise RecruitmentError(
+            _("%(scheme)s is a %(kind)s scheme; this opening is for a %(type)s worker.")
+            % {
+                "scheme": scheme.name,
+                "kind": scheme.get_kind_display().lower(),
+                "type": application.opening.get_employment_type_display().lower(),
+            }
+        )
+    version = scheme.version_on(start_on)
+    if version is None:
+        raise RecruitmentError(
+            _(
+                "%(scheme)s has no amounts in effect on %(day)s, the start date: add a version first."
+            )
+            % {"scheme": scheme.name, "day": formats.date_format(start_on)}
+        )
+    return version
 
 
 def offer_accept(*, offer: Offer, user) -> Worker:
@@ -520,6 +547,7 @@ def hire(*, application: Application, by) -> Worker:
             verified_at=timezone.now() if verifier else None,
         )
         people_services.role_swap(user=user, drop=[Role.CANDIDATE], grant=Role.ANNOTATOR)
+        signals.worker_hired.send(sender=Offer, worker=worker, offer=offer)
         stage_move(
             application=application, to_stage=Stage.HIRED, by=by, reason=_("Offer accepted.")
         )

@@ -178,7 +178,11 @@ def interview_schedule(request, pk):
 def offer_make(request, pk):
     require(queries.can_recruit(request.user))
     application = queries.application_for(request.user, pk)
-    form = OfferForm(posted_data(request), initial=OfferForm.initial_for(application))
+    form = OfferForm(
+        posted_data(request),
+        initial=OfferForm.initial_for(application),
+        opening=application.opening,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_make(application=application, by=request.user, **form.cleaned_data)

@@ -2,6 +2,7 @@
 
     {% load workforce_format %}
     {{ line.amount|money:line.currency }}   1,234.50 CNY
+    {{ piece.rate|rate:"CNY" }}              0.125 CNY (cents, or finer digits if it has them)
     {{ row.items_per_day|number:1 }}        40.5
     {{ row.rate|percent }}                  91.9%  (a fraction 0-1)
     {{ part.due_on|day:"MONTH_DAY_FORMAT" }}
@@ -19,6 +20,11 @@ register = template.Library()
 @register.filter
 def money(amount, currency):
     return "" if formatting.is_missing(amount) else formatting.money(amount, currency)
+
+
+@register.filter
+def rate(amount, currency):
+    return "" if formatting.is_missing(amount) else formatting.rate(amount, currency)
 
 
 @register.filter

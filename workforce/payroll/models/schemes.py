@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from workforce.core import formatting
 from workforce.people.models import Currency
 
 from .base import DEFERRABLE, MONEY, PayrollError, validate_first_of_month
@@ -35,6 +36,10 @@ class PayScheme(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()}, {self.currency})"
+
+    def version_on(self, day) -> "SchemeVersion | None":
+        """The amounts in effect on `day`: the latest version from that month or before."""
+        return self.versions.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
 class UsedVersionsQuerySet(models.QuerySet):
@@ -161,6 +166,63 @@ class SchemeVersion(models.Model):
         return PayLine.objects.filter(
             scheme_version=self, payslip__run__status__in=PayrollRun.FINAL
         ).exists()
+
+    def terms(self) -> list[tuple[str, Decimal, str]]:
+        """The version in plain words, as an offer letter states it: (what, amount, per what),
+        amounts in the scheme's currency; a deferral is a line without an amount."""
+        month, hour = _("a month"), _("an hour")
+        lines = []
+        if self.base_amount:
+            lines.append((_("Monthly base"), self.base_amount, month))
+        lines += [(allowance.name, allowance.amount, month) for allowance in self.allowances.all()]
+        if self.attendance_bonus_amount:
+            lines.append((_("Perfect-attendance bonus"), self.attendance_bonus_amount, month))
+        lines += [
+            (
+                _("Performance pay from a score of %(score)s") % {"score": tier.min_score},
+                tier.amount,
+                month,
+            )
+            for tier in self.performance_tiers.all()
+        ]
+        for rate in self.hourly_rates.select_related("project", "domain"):
+            target = rate.project or rate.domain or _("any work")
+            lines.append((_("Hourly rate: %(work)s") % {"work": target}, rate.rate, hour))
+        for rate in self.piece_rates.select_related("project"):
+            unit = rate.item_type or _("item")
+            lines.append(
+                (
+                    _("Piece rate: %(project)s") % {"project": rate.project},
+                    rate.rate,
+                    _("accepted %(unit)s") % {"unit": unit},
+                )
+            )
+        lines += [
+            (
+                _("%(percent)s%% of %(component)s is held and paid %(months)s months later")
+                % {
+                    "percent": formatting.trimmed(deferral.percent, 2),
+                    "component": deferral.get_component_display().lower(),
+                    "months": deferral.months_after,
+                },
+                None,
+                "",
+            )
+            for deferral in self.deferrals.all()
+        ]
+        return lines
+
+    def headline(self, domain=None) -> Decimal:
+        """The one figure an offer quotes: the monthly base, or the hourly rate for the
+        domain (else for any work), or the first piece rate."""
+        if self.scheme.kind == PayScheme.Kind.SALARIED:
+            return self.base_amount
+        if self.scheme.kind == PayScheme.Kind.HOURLY:
+            rates = {rate.domain_id: rate.rate for rate in self.hourly_rates.filter(project=None)}
+            rate = rates.get(getattr(domain, "pk", None), rates.get(None))
+            return rate if rate is not None else next(iter(rates.values()), Decimal(0))
+        first = self.piece_rates.order_by("pk").first()
+        return first.rate if first else Decimal(0)
 
 
 class VersionPart(models.Model):
