@@ -111,6 +111,12 @@ MATRIX = {
             superuser=200,
         ),
     ),
+    # HR records a leaving; an empty form comes back with its errors, nothing written.
+    "people:worker-leave": (
+        "post",
+        "other_worker",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
     "people:my-profile": ("get", None, LOGGED_IN_ONLY),
     "people:team-list": ("get", None, people_staff_only(403)),
     "people:team-detail": (

@@ -154,3 +154,45 @@ def test_a_supervisor_sees_a_members_record_without_its_history(client, team_wit
     client.force_login(team_with_lead.lead.user)
     page = client.get(reverse("people:worker-detail", args=[member.pk])).content.decode()
     assert member.employee_number in page and "History" not in page
+
+
+def test_hr_records_a_leaving_from_the_worker_page(client, make_user):
+    from datetime import date
+
+    worker = WorkerFactory(hired_on=date(2026, 1, 5))
+    client.force_login(make_user("hr"))
+    page = client.get(reverse("people:worker-detail", args=[worker.pk]))
+    assert "Record a leaving" in page.content.decode()
+
+    too_early = client.post(
+        reverse("people:worker-leave", args=[worker.pk]),
+        {"left_on": "2025-12-31", "exit_reason": "personal"},
+    )
+    assert "cannot be before the start date" in too_early.content.decode()
+    worker.refresh_from_db()
+    assert worker.status != Worker.Status.LEFT
+
+    done = client.post(
+        reverse("people:worker-leave", args=[worker.pk]),
+        {"left_on": "2026-03-12", "exit_reason": "personal"},
+        follow=True,
+    )
+    assert "Leaving recorded" in done.content.decode()
+    assert "Record a leaving" not in done.content.decode()  # nothing left to record
+    worker.refresh_from_db()
+    assert (worker.status, worker.left_on) == (Worker.Status.LEFT, date(2026, 3, 12))
+
+
+@pytest.mark.parametrize("role", ["supervisor", "project_manager", "payroll_admin", "annotator"])
+def test_only_hr_records_a_leaving(client, make_user, role):
+    worker = WorkerFactory()
+    client.force_login(make_user(role))
+    page = client.get(reverse("people:worker-detail", args=[worker.pk]))
+    assert "Record a leaving" not in page.content.decode()
+    refused = client.post(
+        reverse("people:worker-leave", args=[worker.pk]),
+        {"left_on": "2026-03-12", "exit_reason": "personal"},
+    )
+    assert refused.status_code == 403
+    worker.refresh_from_db()
+    assert worker.left_on is None

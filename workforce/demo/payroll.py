@@ -64,6 +64,7 @@ from workforce.payroll.models import (
     first_of_month,
 )
 from workforce.payroll.money import divide, from_minor
+from workforce.people import services as people_services
 from workforce.people.models import Domain, EmploymentType, Rung, User, Worker
 from workforce.projects.models import Assignment, Project
 
@@ -73,6 +74,7 @@ from .records import get_or_make
 
 PAYROLL_EMAIL = f"payroll@{DEMO_EMAIL_DOMAIN}"
 AUDIT_EMAIL = f"audit@{DEMO_EMAIL_DOMAIN}"
+HR_EMAIL = f"hr@{DEMO_EMAIL_DOMAIN}"
 SCHEMES_FROM = date(2026, 1, 1)
 MUSIC = "Generated music rating"
 LEGAL = "Contract clause review"
@@ -534,7 +536,7 @@ def _iban_pt(bank: str, branch: str, account: str) -> str:
 
 def _leaver(open_month: date, month_end: date, summary) -> None:
     """The suspended annotator leaves a week before the open month's end (or on its first day,
-    whichever is later), and her schemes end with her."""
+    whichever is later)."""
     worker = Worker.objects.filter(user__email=LEAVER_EMAIL).first()
     summary.count("leavers", False)
     if worker is None or worker.status == Worker.Status.LEFT:
@@ -543,15 +545,13 @@ def _leaver(open_month: date, month_end: date, summary) -> None:
         max(month_end - timedelta(days=LEAVER_NOTICE_DAYS), open_month, worker.hired_on),
         month_end,
     )
-    worker.status = Worker.Status.LEFT
-    worker.left_on = left_on
-    worker.exit_reason = Worker.ExitReason.PERSONAL
-    worker.full_clean()
-    worker.save(update_fields=["status", "left_on", "exit_reason"])
-    for assignment in SchemeAssignment.objects.filter(worker=worker, ends_on__isnull=True):
-        assignment.ends_on = max(left_on, assignment.starts_on)
-        assignment.full_clean()
-        assignment.save(update_fields=["ends_on"])
+    # As HR records it: her schemes and project places end that day with her.
+    people_services.worker_leave(
+        worker=worker,
+        on=left_on,
+        reason=Worker.ExitReason.PERSONAL,
+        by=User.objects.filter(email=HR_EMAIL).first(),
+    )
     summary.count("leavers", True)
 
 

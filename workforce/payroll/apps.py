@@ -8,4 +8,4 @@ class PayrollConfig(AppConfig):
     verbose_name = _("Payroll")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (listens to recruitment's hires)
+        from . import receivers  # noqa: F401  (hires and leavers)

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from workforce.core.models import Job
 from workforce.core.services import JobError, JobProgress, job_start
 from workforce.people.roles import Role, has_role
+from workforce.people.services import EmploymentError
 
 from . import engine, inputs
 from .models import (
+    DEFERRABLE,
     EARNINGS,
     Adjustment,
     Component,
@@ -491,6 +493,42 @@ def scheme_assign(*, worker, scheme, starts_on: date) -> SchemeAssignment:
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+def schemes_end(*, worker, on: date) -> None:
+    """A leaver's schemes end on their last day; plans that start later go. Refused when an
+    approved run already paid them for days after it: that pay is history, and what was paid
+    too much is recovered with an adjustment instead."""
+    approved = (
+        Payslip.objects.filter(
+            worker=worker,
+            run__status__in=PayrollRun.FINAL,
+            run__period_end__gt=on,
+            lines__component__in=DEFERRABLE,  # paid for work, not a release or a correction
+        )
+        .select_related("run")
+        .order_by("run__period_start")
+        .first()
+    )
+    if approved is not None:
+        raise EmploymentError(
+            _(
+                "%(month)s's pay, already approved, covers days after %(day)s. Record the "
+                "leaving on the last day paid and recover the difference with an adjustment."
+            )
+            % {
+                "month": formats.date_format(approved.run.period_start, "YEAR_MONTH_FORMAT"),
+                "day": formats.date_format(on),
+            }
+        )
+    # One row at a time, so each change is in the assignment's history.
+    held = SchemeAssignment.objects.select_for_update().filter(worker=worker)
+    for assignment in held.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)):
+        if assignment.starts_on > on:
+            assignment.delete()  # a plan that never began
+        else:
+            assignment.ends_on = on
+            assignment.save(update_fields=["ends_on"])
 
 
 def scheme_change(*, worker, scheme, starts_on: date, replacing) -> SchemeAssignment:

@@ -53,3 +53,12 @@ class AccountCreationForm(forms.ModelForm):
             user.save()
             self.save_m2m()
         return user
+
+
+class LeavingForm(forms.Form):
+    left_on = forms.DateField(
+        label=_("Last day worked"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Pay runs up to and including this day; later runs pay only what is owed."),
+    )
+    exit_reason = forms.ChoiceField(label=_("Reason"), choices=Worker.ExitReason.choices)

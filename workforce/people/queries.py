@@ -24,6 +24,11 @@ def can_see_history(user) -> bool:
     return has_role(user, *PEOPLE_MANAGERS)
 
 
+def can_manage_employment(user) -> bool:
+    """HR records starts, changes and leavings (and superusers, as everywhere)."""
+    return has_role(user, Role.HR)
+
+
 def workers_visible_to(user) -> QuerySet[Worker]:
     workers = Worker.objects.with_related()
     if not user.is_authenticated:

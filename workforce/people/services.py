@@ -1,13 +1,15 @@
 """Writes of the people app."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import roles as role_rules
+from . import signals
 from .models import Expertise, Site, User, Worker
 
 
@@ -70,3 +72,33 @@ def roles_clear(*, user: User) -> None:
     """Take every role from `user` (an erased account)."""
     user.groups.clear()
     user.__dict__.pop("_role_names", None)
+
+
+# --- employment ------------------------------------------------------------------------------
+
+
+class EmploymentError(Exception):
+    """A change to someone's employment that would contradict their record; says why."""
+
+
+def worker_leave(*, worker: Worker, on: date, reason: str, by: User) -> Worker:
+    """Record that a worker leaves, `on` being the last day they work. Every app ends what it
+    holds for them after that day, in the same transaction, so the last run pays up to that
+    day and later runs pay only what is still owed (docs/decisions.md, "Employment")."""
+    if worker.status == Worker.Status.LEFT:
+        raise EmploymentError(
+            _("%(person)s already left on %(day)s.")
+            % {"person": worker.user, "day": formats.date_format(worker.left_on)}
+        )
+    if on < worker.hired_on:
+        raise EmploymentError(
+            _("The leaving date cannot be before the start date, %(day)s.")
+            % {"day": formats.date_format(worker.hired_on)}
+        )
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+        worker.status, worker.left_on, worker.exit_reason = Worker.Status.LEFT, on, reason
+        worker.full_clean()
+        worker.save(update_fields=["status", "left_on", "exit_reason"])
+        signals.worker_leaving.send(sender=Worker, worker=worker, on=on, by=by)
+    return worker

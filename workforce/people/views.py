@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import queries
-from .forms import WorkerFilter
+from workforce.core.http import posted_data, require
+
+from . import queries, services
+from .forms import LeavingForm, WorkerFilter
 
 WORKERS_PER_PAGE = 25
 
@@ -20,14 +25,43 @@ def worker_list(request):
 
 
 @login_required
-def worker_detail(request, pk: int):
+def worker_detail(request, pk: int, leaving_form=None):
     worker = get_object_or_404(queries.workers_visible_to(request.user), pk=pk)
     history = queries.history_of(worker) if queries.can_see_history(request.user) else None
+    may_record_leaving = (
+        queries.can_manage_employment(request.user) and worker.status != worker.Status.LEFT
+    )
     return render(
         request,
         "people/worker_detail.html",
-        {"worker": worker, "history": history, "ladder": queries.ladder_for(worker)},
+        {
+            "worker": worker,
+            "history": history,
+            "ladder": queries.ladder_for(worker),
+            "leaving_form": (leaving_form or LeavingForm()) if may_record_leaving else None,
+        },
     )
+
+
+@login_required
+@require_POST
+def worker_leave(request, pk: int):
+    require(queries.can_manage_employment(request.user))
+    worker = get_object_or_404(queries.workers_visible_to(request.user), pk=pk)
+    form = LeavingForm(posted_data(request))
+    if form.is_valid():
+        try:
+            services.worker_leave(
+                worker=worker,
+                on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["exit_reason"],
+                by=request.user,
+            )
+            messages.success(request, _("Leaving recorded; their pay and projects end that day."))
+            return redirect("people:worker-detail", pk=worker.pk)
+        except services.EmploymentError as error:
+            form.add_error("left_on", str(error))
+    return worker_detail(request, pk, leaving_form=form)
 
 
 @login_required

@@ -6,3 +6,6 @@ class ProjectsConfig(AppConfig):
     name = "workforce.projects"
     label = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (leavers, and exams that finish an onboarding)

@@ -53,6 +53,7 @@ def nda_acknowledge(
         acknowledgement, _created = NdaAcknowledgement.objects.get_or_create(
             onboarding=onboarding, version=version, defaults={"ip_address": ip_address or None}
         )
+        worker_activate_when_ready(worker=onboarding.worker)
     return acknowledgement
 
 
@@ -63,6 +64,7 @@ def tool_access_grant(*, onboarding: Onboarding, by) -> Onboarding:
         onboarding.tool_access_granted_at = timezone.now()
         onboarding.tool_access_granted_by = by
         onboarding.save(update_fields=["tool_access_granted_at", "tool_access_granted_by"])
+        worker_activate_when_ready(worker=onboarding.worker)
     return onboarding
 
 
@@ -85,6 +87,7 @@ def rate_confirm(*, onboarding: Onboarding, user, rate_label: str) -> Onboarding
         onboarding.rate_confirmed_at = timezone.now()
         onboarding.rate_confirmed = onboarding.project.rate_key
         onboarding.save(update_fields=["rate_confirmed_at", "rate_confirmed"])
+        worker_activate_when_ready(worker=onboarding.worker)
     return onboarding
 
 
@@ -95,7 +98,35 @@ def wellbeing_acknowledge(*, onboarding: Onboarding, user) -> Onboarding:
     with transaction.atomic():
         onboarding.wellbeing_acknowledged_at = timezone.now()
         onboarding.save(update_fields=["wellbeing_acknowledged_at"])
+        worker_activate_when_ready(worker=onboarding.worker)
     return onboarding
+
+
+def worker_activate_when_ready(*, worker: Worker, today: date | None = None) -> bool:
+    """A new worker becomes active once their start date has come and their first project
+    onboarding is ready: from then on the career pages list them and they can be nominated.
+    Called after each onboarding step and nightly (for steps other apps record, and for start
+    dates that come after readiness). True when the worker was activated."""
+    today = today or timezone.localdate()
+    if worker.status != Worker.Status.ONBOARDING or worker.hired_on > today:
+        return False
+    onboardings = Onboarding.objects.filter(worker=worker).select_related("project", "worker")
+    if not any(queries.checklist(onboarding, today).is_ready for onboarding in onboardings):
+        return False
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+        if worker.status != Worker.Status.ONBOARDING:
+            return False
+        worker.status = Worker.Status.ACTIVE
+        worker.save(update_fields=["status"])  # one row, so the change is in its history
+    return True
+
+
+def workers_activate_when_ready(today: date | None = None) -> int:
+    """The nightly pass over every onboarding worker whose start date has come."""
+    today = today or timezone.localdate()
+    waiting = Worker.objects.filter(status=Worker.Status.ONBOARDING, hired_on__lte=today)
+    return sum(worker_activate_when_ready(worker=worker, today=today) for worker in waiting)
 
 
 def assignment_create(
@@ -158,6 +189,17 @@ def assignment_end(*, assignment: Assignment, ends_on: date, by) -> Assignment:
         assignment.ends_on = ends_on
         assignment.save(update_fields=["ends_on"])
     return assignment
+
+
+def assignments_end_for_leaver(*, worker: Worker, on: date) -> None:
+    """A leaver's assignments end on their last day; those planned to start later go."""
+    held = Assignment.objects.select_for_update().filter(worker=worker)
+    for assignment in held.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)):
+        if assignment.starts_on > on:
+            assignment.delete()
+        else:
+            assignment.ends_on = on
+            assignment.save(update_fields=["ends_on"])
 
 
 def tool_token_create(
