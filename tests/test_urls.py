@@ -117,6 +117,23 @@ MATRIX = {
         "other_worker",
         by_role(403, anonymous=302, hr=200, superuser=200),
     ),
+    # An empty renewal or document form comes back with its errors, for HR only.
+    "people:employment-renew": (
+        "post",
+        "other_worker",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
+    "people:document-add": (
+        "post",
+        "other_worker",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
+    # Another worker's scan: HR reads it; nobody else learns it exists.
+    "people:document-file": (
+        "get",
+        "other_document",
+        by_role(404, anonymous=302, hr=200, superuser=200),
+    ),
     "people:my-profile": ("get", None, LOGGED_IN_ONLY),
     "people:team-list": ("get", None, people_staff_only(403)),
     "people:team-detail": (
@@ -537,6 +554,7 @@ def objects(make_user):
     return {
         "job": {"pk": Job.objects.create(kind=DEMO_REBUILD_JOB, started_by=admin).pk},
         "other_worker": {"pk": WorkerFactory().pk},
+        "other_document": {"pk": _document().pk},
         "other_team": {"pk": TeamFactory().pk},
         "team": team,
         "team_member": {"pk": WorkerFactory(team=team).pk},
@@ -550,6 +568,20 @@ def objects(make_user):
         **_careers_objects(admin, team),
         **_reports_objects(admin),
     }
+
+
+def _document():
+    """Another worker's scanned work permit."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workforce.people.models import WorkerDocument
+
+    return WorkerDocument.objects.create(
+        worker=WorkerFactory(),
+        kind=WorkerDocument.Kind.WORK_PERMIT,
+        title="Work permit",
+        file=SimpleUploadedFile("permit.pdf", b"%PDF-1.4 permit"),
+    )
 
 
 def _reports_objects(admin):

@@ -196,3 +196,63 @@ def test_only_hr_records_a_leaving(client, make_user, role):
     assert refused.status_code == 403
     worker.refresh_from_db()
     assert worker.left_on is None
+
+
+def test_hr_adds_a_work_permit_the_worker_can_read_and_nobody_else(client, make_user, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workforce.people.models import WorkerDocument
+
+    worker_user = make_user("annotator")
+    worker = worker_user.worker
+    client.force_login(make_user("hr"))
+    url = reverse("people:document-add", args=[worker.pk])
+    fake = client.post(
+        url,
+        {
+            "kind": "work_permit",
+            "title": "Permit",
+            "file": SimpleUploadedFile("permit.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    assert "Upload a PDF, JPEG or PNG file." in fake.content.decode()
+    assert not WorkerDocument.objects.exists()
+    client.post(
+        url,
+        {
+            "kind": "work_permit",
+            "title": "Residence and work permit",
+            "file": SimpleUploadedFile("permit.pdf", b"%PDF-1.4 permit"),
+            "expires_on": "2027-01-31",
+        },
+    )
+    document = WorkerDocument.objects.get()
+    assert document.expires_on.isoformat() == "2027-01-31"
+
+    client.force_login(worker_user)
+    own = client.get(reverse("people:worker-detail", args=[worker.pk])).content.decode()
+    assert "Residence and work permit" in own and "Add a document" not in own
+    assert client.get(reverse("people:document-file", args=[document.pk])).status_code == 200
+    client.force_login(make_user("annotator"))
+    assert client.get(reverse("people:document-file", args=[document.pk])).status_code == 404
+
+
+def test_a_fixed_term_is_renewed_only_to_a_later_day(client, make_user):
+    from datetime import date
+
+    from workforce.people.models import Employment
+
+    worker = WorkerFactory(hired_on=date(2026, 1, 5))
+    employment = Employment.objects.create(
+        worker=worker,
+        kind="contractor",
+        starts_on=date(2026, 1, 5),
+        fixed_term_ends_on=date(2026, 12, 31),
+    )
+    client.force_login(make_user("hr"))
+    url = reverse("people:employment-renew", args=[worker.pk])
+    earlier = client.post(url, {"until": "2026-06-30"})
+    assert "A renewal ends after the current term" in earlier.content.decode()
+    client.post(url, {"until": "2027-06-30"})
+    employment.refresh_from_db()
+    assert (employment.fixed_term_ends_on, employment.renewals) == (date(2027, 6, 30), 1)

@@ -1,7 +1,9 @@
 """Applying, moving on the board, the screening exam's result, offers, hiring and erasure."""
 
 from datetime import timedelta
+from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -249,6 +251,33 @@ def test_accepting_the_offer_hires_the_candidate_in_one_go(candidate_user, openi
     assert roles_of(type(candidate_user).objects.get(pk=candidate_user.pk)) == {Role.ANNOTATOR}
     application.refresh_from_db()
     assert application.stage == Stage.HIRED
+
+
+def test_the_hire_starts_on_the_contract_and_pay_the_offer_set_out(
+    candidate_user, opening, make_user
+):
+    hr = make_user("hr")
+    application = apply(candidate_user, opening)
+    to_interview(application, hr)
+    offer = make_offer(
+        application, hr, hours_per_week=Decimal("20"), probation_months=3, fixed_term_months=6
+    )
+    worker = services.offer_accept(offer=offer, user=candidate_user)
+    contract = worker.employments.get()
+    assert contract.kind == "contractor" and contract.is_part_time  # an hourly opening, 20 h
+    assert contract.starts_on == offer.start_on
+    # Three months from the start, ending the day before the same date three months on.
+    assert (
+        contract.probation_ends_on
+        == (pd.Timestamp(offer.start_on) + pd.DateOffset(months=3) - pd.Timedelta(days=1)).date()
+    )
+    assert (
+        contract.fixed_term_ends_on
+        == (pd.Timestamp(offer.start_on) + pd.DateOffset(months=6) - pd.Timedelta(days=1)).date()
+    )
+    held = worker.scheme_assignments.get()
+    assert (held.scheme, held.starts_on) == (offer.scheme, offer.start_on)
+    assert (offer.pay_amount, offer.currency) == (Decimal("45.00"), "USD")
 
 
 def test_hiring_is_all_or_nothing(candidate_user, opening, make_user, monkeypatch):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from . import (
     attendance,
     careers,
+    employment,
     exams,
     payroll,
     people,
@@ -35,6 +36,7 @@ PARTS = [
     payroll,
     careers,
     reports,
+    employment,
 ]
 
 

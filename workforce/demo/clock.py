@@ -21,3 +21,9 @@ def payroll_months(day: date | None = None) -> tuple[date, date]:
     month before's, whatever day of the month `day` (today by default) is."""
     open_month = ((day or today()).replace(day=1) - timedelta(days=1)).replace(day=1)
     return (open_month - timedelta(days=1)).replace(day=1), open_month
+
+
+def month_end(day: date | None = None) -> date:
+    """The last day of the month `day` (today by default) falls in."""
+    day = day or today()
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

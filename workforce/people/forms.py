@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Domain, Rung, Site, Team, User, Worker
+from .models import Domain, Rung, Site, Team, User, Worker, WorkerDocument, validate_document
 from .queries import teams_visible_to
 
 
@@ -62,3 +62,21 @@ class LeavingForm(forms.Form):
         help_text=_("Pay runs up to and including this day; later runs pay only what is owed."),
     )
     exit_reason = forms.ChoiceField(label=_("Reason"), choices=Worker.ExitReason.choices)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=WorkerDocument.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    file = forms.FileField(label=_("File"), required=False, validators=[validate_document])
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("HR is reminded two months before."),
+    )
+
+
+class RenewalForm(forms.Form):
+    until = forms.DateField(
+        label=_("New end of the term"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,6 +1,7 @@
 import zoneinfo
 from decimal import Decimal
 
+import filetype
 import holidays
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -8,8 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from workforce.core.storage import private_storage
 
 
 class UserManager(DjangoUserManager):
@@ -382,3 +386,131 @@ class Expertise(models.Model):
 
     def __str__(self):
         return f"{self.worker} - {self.domain}"
+
+
+FULL_TIME_HOURS = Decimal("40")
+
+
+class Employment(models.Model):
+    """A worker's contract for one period of employment: employee or contractor, probation,
+    a fixed term and its renewals, and working time. Status, site and team stay on Worker
+    (one value at a time, with their history there); this holds the terms that have dates."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEE = "employee", _("Employee")
+        CONTRACTOR = "contractor", _("Contractor")
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="employments", verbose_name=_("worker")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("start date"))
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    fixed_term_ends_on = models.DateField(
+        _("fixed term ends on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for an open-ended contract."),
+    )
+    renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
+    hours_per_week = models.DecimalField(
+        _("hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        default=FULL_TIME_HOURS,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    ends_on = models.DateField(_("ended on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("employment")
+        verbose_name_plural = _("employments")
+        ordering = ["worker", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probation_ends_on__isnull=True)
+                | Q(probation_ends_on__gte=models.F("starts_on")),
+                name="employment_probation_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_term_ends_on__isnull=True)
+                | Q(fixed_term_ends_on__gte=models.F("starts_on")),
+                name="employment_term_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.worker} · {self.get_kind_display()} · {self.starts_on}"
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.probation_ends_on and self.probation_ends_on < self.starts_on:
+            errors["probation_ends_on"] = _("Probation cannot end before the start date.")
+        if self.starts_on and self.fixed_term_ends_on and self.fixed_term_ends_on < self.starts_on:
+            errors["fixed_term_ends_on"] = _("The fixed term cannot end before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_part_time(self) -> bool:
+        return self.hours_per_week < FULL_TIME_HOURS
+
+
+DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_document(file) -> None:
+    """A scan or PDF, by content rather than name, of at most 10 MB."""
+    if file.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(_("The file is over 10 MB."))
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    kind = filetype.guess(file.read(8192))
+    file.seek(position)
+    if kind is None or kind.mime not in DOCUMENT_TYPES:
+        raise ValidationError(_("Upload a PDF, JPEG or PNG file."))
+
+
+def _document_path(document, filename):
+    return f"documents/{document.worker_id}/{filename}"
+
+
+class WorkerDocument(models.Model):
+    """A paper HR keeps for a worker (contract, ID or work permit, signed NDA), with the day
+    it stops being valid, if it has one: HR is reminded before it does."""
+
+    class Kind(models.TextChoices):
+        CONTRACT = "contract", _("Contract")
+        ID = "id", _("Identity document")
+        WORK_PERMIT = "work_permit", _("Work permit")
+        NDA = "nda", _("Signed NDA")
+        OTHER = "other", _("Other")
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="documents", verbose_name=_("worker")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=150)
+    file = models.FileField(
+        _("file"),
+        storage=private_storage,
+        upload_to=_document_path,
+        blank=True,
+        validators=[validate_document],
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["worker", "expires_on"]
+
+    def __str__(self):
+        return f"{self.worker} · {self.title}"

@@ -6,12 +6,15 @@ sees only their own record.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 
-from .models import Expertise, Rung, Team, Worker
+from .models import Employment, Expertise, Rung, Team, Worker, WorkerDocument
 from .roles import PEOPLE_MANAGERS, Role, has_role
 
 
@@ -162,3 +165,67 @@ def workforce_overview(user) -> dict:
         "by_rung": [(rung, by_rung.get(rung.pk, 0)) for rung in Rung.objects.all()],
         "by_site": current.values_list("site__name").annotate(n=Count("pk")).order_by("site__name"),
     }
+
+
+# --- employment ------------------------------------------------------------------------------
+
+# How far ahead HR's home page looks: a month for probations and terms, which need a decision,
+# two for documents, which need the worker to fetch a new one.
+DECISION_NOTICE = timedelta(days=31)
+DOCUMENT_NOTICE = timedelta(days=61)
+
+
+def current_employment(worker: Worker) -> Employment | None:
+    return worker.employments.order_by("-starts_on").first()
+
+
+def documents_of(user, worker: Worker):
+    """HR sees a worker's documents, and so does the worker; nobody else does."""
+    if can_manage_employment(user) or worker.user_id == user.pk:
+        return worker.documents.order_by("kind", "expires_on")
+    return WorkerDocument.objects.none()
+
+
+def document_for(user, pk: int) -> WorkerDocument:
+    """A document its reader may open; anyone else gets a 404, as if it did not exist."""
+    document = get_object_or_404(WorkerDocument.objects.select_related("worker"), pk=pk)
+    if not (can_manage_employment(user) or document.worker.user_id == user.pk):
+        raise Http404
+    return document
+
+
+@dataclass
+class EmploymentAttention:
+    probations_ending: list
+    terms_ending: list
+    documents_expiring: list
+
+    def __bool__(self):
+        return bool(self.probations_ending or self.terms_ending or self.documents_expiring)
+
+
+def employment_attention(today: date) -> EmploymentAttention:
+    """What HR must decide soon: probations and fixed terms ending within a month, and
+    documents (work permits, IDs, contracts) expired or expiring within two months."""
+    open_contracts = Employment.objects.filter(ends_on__isnull=True).exclude(
+        worker__status=Worker.Status.LEFT
+    )
+    open_contracts = open_contracts.select_related("worker__user", "worker__team")
+    return EmploymentAttention(
+        probations_ending=list(
+            open_contracts.filter(
+                probation_ends_on__gte=today, probation_ends_on__lte=today + DECISION_NOTICE
+            ).order_by("probation_ends_on")
+        ),
+        terms_ending=list(
+            open_contracts.filter(fixed_term_ends_on__lte=today + DECISION_NOTICE)
+            .filter(fixed_term_ends_on__gte=today - DECISION_NOTICE)
+            .order_by("fixed_term_ends_on")
+        ),
+        documents_expiring=list(
+            WorkerDocument.objects.filter(expires_on__lte=today + DOCUMENT_NOTICE)
+            .exclude(worker__status=Worker.Status.LEFT)
+            .select_related("worker__user")
+            .order_by("expires_on")
+        ),
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import roles as role_rules
 from . import signals
-from .models import Expertise, Site, User, Worker
+from .models import Employment, Expertise, Site, User, Worker, WorkerDocument
 
 
 def expertise_stamp_verification(*, expertise: Expertise, by: User) -> None:
@@ -100,5 +100,57 @@ def worker_leave(*, worker: Worker, on: date, reason: str, by: User) -> Worker:
         worker.status, worker.left_on, worker.exit_reason = Worker.Status.LEFT, on, reason
         worker.full_clean()
         worker.save(update_fields=["status", "left_on", "exit_reason"])
+        for employment in worker.employments.filter(ends_on__isnull=True):
+            employment.ends_on = on
+            employment.save(update_fields=["ends_on"])
         signals.worker_leaving.send(sender=Worker, worker=worker, on=on, by=by)
     return worker
+
+
+def employment_start(
+    *,
+    worker: Worker,
+    kind: str,
+    starts_on: date,
+    hours_per_week,
+    probation_ends_on: date | None = None,
+    fixed_term_ends_on: date | None = None,
+) -> Employment:
+    """The contract a hire starts on, as the offer set it out."""
+    employment = Employment(
+        worker=worker,
+        kind=kind,
+        starts_on=starts_on,
+        hours_per_week=hours_per_week,
+        probation_ends_on=probation_ends_on,
+        fixed_term_ends_on=fixed_term_ends_on,
+    )
+    employment.full_clean()
+    employment.save()
+    return employment
+
+
+def employment_renew(*, employment: Employment, until: date) -> Employment:
+    """A fixed term renewed to a later end; the history keeps the earlier one."""
+    if employment.fixed_term_ends_on is None:
+        raise EmploymentError(_("This contract is open-ended: there is no term to renew."))
+    if until <= employment.fixed_term_ends_on:
+        raise EmploymentError(
+            _("A renewal ends after the current term, %(day)s.")
+            % {"day": formats.date_format(employment.fixed_term_ends_on)}
+        )
+    with transaction.atomic():
+        employment.fixed_term_ends_on = until
+        employment.renewals += 1
+        employment.full_clean()
+        employment.save(update_fields=["fixed_term_ends_on", "renewals"])
+    return employment
+
+
+def document_add(*, worker: Worker, kind: str, title: str, file, expires_on, by: User):
+    document = WorkerDocument(
+        worker=worker, kind=kind, title=title, file=file, expires_on=expires_on, added_by=by
+    )
+    document.full_clean()
+    document.save()
+    return document

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 from workforce.core.http import posted_data, require
 
 from . import queries, services
-from .forms import LeavingForm, WorkerFilter
+from .forms import DocumentForm, LeavingForm, RenewalForm, WorkerFilter
 
 WORKERS_PER_PAGE = 25
 
@@ -25,12 +26,11 @@ def worker_list(request):
 
 
 @login_required
-def worker_detail(request, pk: int, leaving_form=None):
+def worker_detail(request, pk: int, **forms):
     worker = get_object_or_404(queries.workers_visible_to(request.user), pk=pk)
     history = queries.history_of(worker) if queries.can_see_history(request.user) else None
-    may_record_leaving = (
-        queries.can_manage_employment(request.user) and worker.status != worker.Status.LEFT
-    )
+    manages = queries.can_manage_employment(request.user) and worker.status != worker.Status.LEFT
+    employment = queries.current_employment(worker)
     return render(
         request,
         "people/worker_detail.html",
@@ -38,7 +38,13 @@ def worker_detail(request, pk: int, leaving_form=None):
             "worker": worker,
             "history": history,
             "ladder": queries.ladder_for(worker),
-            "leaving_form": (leaving_form or LeavingForm()) if may_record_leaving else None,
+            "employment": employment,
+            "documents": queries.documents_of(request.user, worker),
+            "leaving_form": forms.get("leaving_form", LeavingForm()) if manages else None,
+            "document_form": forms.get("document_form", DocumentForm()) if manages else None,
+            "renewal_form": forms.get("renewal_form", RenewalForm())
+            if manages and employment and employment.fixed_term_ends_on
+            else None,
         },
     )
 
@@ -62,6 +68,44 @@ def worker_leave(request, pk: int):
         except services.EmploymentError as error:
             form.add_error("left_on", str(error))
     return worker_detail(request, pk, leaving_form=form)
+
+
+@login_required
+@require_POST
+def document_add(request, pk: int):
+    require(queries.can_manage_employment(request.user))
+    worker = get_object_or_404(queries.workers_visible_to(request.user), pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.document_add(worker=worker, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Document added."))
+        return redirect("people:worker-detail", pk=worker.pk)
+    return worker_detail(request, pk, document_form=form)
+
+
+@login_required
+def document_file(request, pk: int):
+    document = queries.document_for(request.user, pk)
+    if not document.file:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True)
+
+
+@login_required
+@require_POST
+def employment_renew(request, pk: int):
+    require(queries.can_manage_employment(request.user))
+    worker = get_object_or_404(queries.workers_visible_to(request.user), pk=pk)
+    form = RenewalForm(posted_data(request))
+    employment = queries.current_employment(worker)
+    if form.is_valid() and employment is not None:
+        try:
+            services.employment_renew(employment=employment, until=form.cleaned_data["until"])
+            messages.success(request, _("Contract renewed."))
+            return redirect("people:worker-detail", pk=worker.pk)
+        except services.EmploymentError as error:
+            form.add_error("until", str(error))
+    return worker_detail(request, pk, renewal_form=form)
 
 
 @login_required

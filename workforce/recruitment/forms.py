@@ -331,9 +331,33 @@ class OfferForm(forms.Form):
     respond_by = forms.DateField(
         label=_("Answer by"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    hours_per_week = forms.DecimalField(
+        label=_("Hours a week"), max_digits=4, decimal_places=1, min_value=1, max_value=60
+    )
+    probation_months = forms.IntegerField(
+        label=_("Probation (months)"), min_value=0, max_value=12, help_text=_("0 for none.")
+    )
+    fixed_term_months = forms.IntegerField(
+        label=_("Fixed term (months)"),
+        min_value=1,
+        max_value=60,
+        required=False,
+        help_text=_("Empty for an open-ended contract."),
+    )
     language = forms.ChoiceField(label=_("Letter language"), choices=settings.LANGUAGES)
 
-    field_order = ["rung", "site", "team", "scheme", "start_on", "respond_by", "language"]
+    field_order = [
+        "rung",
+        "site",
+        "team",
+        "scheme",
+        "start_on",
+        "hours_per_week",
+        "probation_months",
+        "fixed_term_months",
+        "respond_by",
+        "language",
+    ]
 
     def __init__(self, *args, opening=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,6 +374,8 @@ class OfferForm(forms.Form):
             "rung": Rung.objects.filter(code=Rung.Code.ANNOTATOR).first(),
             "site": opening.site,
             "start_on": today + timedelta(days=14),
+            "hours_per_week": 40,
+            "probation_months": 3,
             "respond_by": today + timedelta(days=7),
             "language": application.candidate.preferred_language,
         }

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import filetype
 from django import forms
 from django.conf import settings
@@ -579,6 +581,24 @@ class Offer(models.Model):
         ),
     )
     start_on = models.DateField(_("start date"))
+    # The working time and contract the hire starts on (people.Employment).
+    hours_per_week = models.DecimalField(
+        _("hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("40"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
+    )
+    probation_months = models.PositiveSmallIntegerField(
+        _("probation (months)"), default=3, validators=[MaxValueValidator(12)]
+    )
+    fixed_term_months = models.PositiveSmallIntegerField(
+        _("fixed term (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Empty for an open-ended contract."),
+    )
     respond_by = models.DateField(_("answer by"))
     language = models.CharField(_("letter language"), max_length=10, choices=settings.LANGUAGES)
     made_by = models.ForeignKey(

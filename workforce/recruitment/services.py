@@ -5,7 +5,9 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 
+import pandas as pd
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,7 +18,16 @@ from django.utils.translation import gettext as _
 from exams import services as exam_services
 from exams.models import Attempt, Exam
 from workforce.people import services as people_services
-from workforce.people.models import Expertise, Rung, Site, Team, Worker
+from workforce.people.models import (
+    FULL_TIME_HOURS,
+    Employment,
+    EmploymentType,
+    Expertise,
+    Rung,
+    Site,
+    Team,
+    Worker,
+)
 from workforce.people.roles import Role
 
 from . import screening, signals, tasks
@@ -421,6 +432,9 @@ def offer_make(
     respond_by: date,
     language: str,
     pay_summary: str = "",
+    hours_per_week: Decimal = FULL_TIME_HOURS,
+    probation_months: int = 3,
+    fixed_term_months: int | None = None,
 ) -> Offer:
     """Offer the position on a pay scheme: its amounts in effect on the start date are the
     terms, quoted in the letter and paid from the first run (docs/decisions.md, "Employment")."""
@@ -445,6 +459,9 @@ def offer_make(
             currency=scheme.currency,
             pay_summary=pay_summary.strip(),
             start_on=start_on,
+            hours_per_week=hours_per_week,
+            probation_months=probation_months,
+            fixed_term_months=fixed_term_months,
             respond_by=respond_by,
             language=language,
             made_by=by,
@@ -538,6 +555,16 @@ def hire(*, application: Application, by) -> Worker:
         )
         worker.full_clean()
         worker.save()
+        people_services.employment_start(
+            worker=worker,
+            kind=Employment.Kind.EMPLOYEE
+            if worker.employment_type == EmploymentType.SALARIED
+            else Employment.Kind.CONTRACTOR,
+            starts_on=offer.start_on,
+            hours_per_week=offer.hours_per_week,
+            probation_ends_on=_months_on(offer.start_on, offer.probation_months),
+            fixed_term_ends_on=_months_on(offer.start_on, offer.fixed_term_months),
+        )
         verifier = offer.made_by
         Expertise.objects.create(
             worker=worker,
@@ -553,6 +580,13 @@ def hire(*, application: Application, by) -> Worker:
         )
         _send_letter(application.pk, "hired")
     return worker
+
+
+def _months_on(start: date, months: int | None) -> date | None:
+    """The last day of a period of `months` from `start`: 3 months from 15 March is 14 June."""
+    if not months:
+        return None
+    return (pd.Timestamp(start) + pd.DateOffset(months=months) - pd.Timedelta(days=1)).date()
 
 
 def _account_for(candidate: Candidate):

@@ -8,6 +8,7 @@ from training import queries as training_queries
 from workforce.attendance import queries as attendance_queries
 from workforce.core.models import Job
 from workforce.core.services import LEASE, job_kind
+from workforce.payroll import queries as payroll_queries
 from workforce.people import queries as people_queries
 from workforce.people.roles import PEOPLE_MANAGERS, WORKER_ROLES, Role, has_role, roles_of
 from workforce.projects import queries as projects_queries
@@ -53,6 +54,13 @@ def home_for(user) -> dict:
         "is_supervisor": Role.SUPERVISOR in roles,
         "is_project_manager": Role.PROJECT_MANAGER in roles,
         "overview": people_queries.workforce_overview(user) if is_staff_role else None,
+        # HR's decisions due soon, and the leavers payroll still owes.
+        "attention": people_queries.employment_attention(timezone.localdate())
+        if Role.HR in roles or user.is_superuser
+        else None,
+        "leavers_owed": list(payroll_queries.leavers_owed()[:10])
+        if Role.HR in roles or Role.PAYROLL_ADMIN in roles
+        else [],
         "teams": people_queries.teams_visible_to(user) if is_staff_role else None,
         # Superusers may rebuild the demo (the demo's own view checks the same).
         "can_rebuild_demo": user.is_superuser,
