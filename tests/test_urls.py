@@ -123,6 +123,11 @@ MATRIX = {
         "other_worker",
         by_role(403, anonymous=302, hr=200, superuser=200),
     ),
+    "people:worker-language": (
+        "post",
+        "other_worker",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
     "people:document-add": (
         "post",
         "other_worker",

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from exams import views as exam_views
+from workforce.people import views as people_views
 from workforce.projects.api import api as project_api
 from workforce.work.api import router as work_api
 
@@ -38,7 +39,8 @@ urlpatterns = [
         name="certificate-verify",
     ),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switch, which also keeps a signed-in person's choice for their emails and PDFs.
+    path("i18n/setlang/", people_views.language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("cms/", include(wagtailadmin_urls)),

@@ -256,3 +256,28 @@ def test_a_fixed_term_is_renewed_only_to_a_later_day(client, make_user):
     client.post(url, {"until": "2027-06-30"})
     employment.refresh_from_db()
     assert (employment.fixed_term_ends_on, employment.renewals) == (date(2027, 6, 30), 1)
+
+
+def test_the_language_picked_in_the_interface_is_the_one_for_emails_and_pdfs(client, make_user):
+    user = make_user("annotator")
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "fr"
+    profile = client.get(reverse("people:my-profile")).content.decode()
+    said = profile[profile.index('id="my-language"') :].split("</p>")[0]
+    assert "français" in said
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})  # not a site language
+    user.refresh_from_db()
+    assert user.preferred_language == "fr"
+
+
+def test_hr_sets_a_workers_language_and_nobody_else_does(client, make_user):
+    worker = WorkerFactory()
+    url = reverse("people:worker-language", args=[worker.pk])
+    client.force_login(make_user("supervisor"))
+    assert client.post(url, {"language": "zh-hans"}).status_code == 403
+    client.force_login(make_user("hr"))
+    client.post(url, {"language": "zh-hans"})
+    worker.user.refresh_from_db()
+    assert worker.user.preferred_language == "zh-hans"

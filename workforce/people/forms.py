@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -79,4 +80,10 @@ class DocumentForm(forms.Form):
 class RenewalForm(forms.Form):
     until = forms.DateField(
         label=_("New end of the term"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language for emails and PDFs"), choices=settings.LANGUAGES
     )

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import formats, timezone
@@ -72,6 +73,21 @@ def roles_clear(*, user: User) -> None:
     """Take every role from `user` (an erased account)."""
     user.groups.clear()
     user.__dict__.pop("_role_names", None)
+
+
+# --- language ----------------------------------------------------------------------------------
+
+
+def language_set(*, user: User, language: str) -> None:
+    """The language a person reads the site in is the one their emails and PDFs (payslips,
+    letters, certificates) are written in."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise EmploymentError(
+            _("%(language)s is not a language of this site.") % {"language": language}
+        )
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
 
 
 # --- employment ------------------------------------------------------------------------------

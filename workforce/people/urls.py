@@ -7,6 +7,7 @@ urlpatterns = [
     path("workers/", views.worker_list, name="worker-list"),
     path("workers/<int:pk>/", views.worker_detail, name="worker-detail"),
     path("workers/<int:pk>/leave/", views.worker_leave, name="worker-leave"),
+    path("workers/<int:pk>/language/", views.worker_language, name="worker-language"),
     path("workers/<int:pk>/renew/", views.employment_renew, name="employment-renew"),
     path("workers/<int:pk>/documents/", views.document_add, name="document-add"),
     path("documents/<int:pk>/", views.document_file, name="document-file"),

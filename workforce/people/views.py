@@ -1,3 +1,5 @@
+from contextlib import suppress
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,11 +8,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from workforce.core.http import posted_data, require
 
 from . import queries, services
-from .forms import DocumentForm, LeavingForm, RenewalForm, WorkerFilter
+from .forms import DocumentForm, LanguageForm, LeavingForm, RenewalForm, WorkerFilter
 
 WORKERS_PER_PAGE = 25
 
@@ -41,6 +44,11 @@ def worker_detail(request, pk: int, **forms):
             "employment": employment,
             "documents": queries.documents_of(request.user, worker),
             "leaving_form": forms.get("leaving_form", LeavingForm()) if manages else None,
+            "language_form": forms.get(
+                "language_form", LanguageForm(initial={"language": worker.user.preferred_language})
+            )
+            if manages
+            else None,
             "document_form": forms.get("document_form", DocumentForm()) if manages else None,
             "renewal_form": forms.get("renewal_form", RenewalForm())
             if manages and employment and employment.fixed_term_ends_on
@@ -68,6 +76,31 @@ def worker_leave(request, pk: int):
         except services.EmploymentError as error:
             form.add_error("left_on", str(error))
     return worker_detail(request, pk, leaving_form=form)
+
+
+@require_POST
+def language_switch(request):
+    """Django's language switch, which also keeps the choice for the person's emails and PDFs
+    when they are signed in."""
+    response = set_language(request)
+    if request.user.is_authenticated and request.POST.get("language"):
+        # Not a site language: set_language ignored it, and so do we.
+        with suppress(services.EmploymentError):
+            services.language_set(user=request.user, language=request.POST["language"])
+    return response
+
+
+@login_required
+@require_POST
+def worker_language(request, pk: int):
+    require(queries.can_manage_employment(request.user))
+    worker = get_object_or_404(queries.workers_visible_to(request.user), pk=pk)
+    form = LanguageForm(posted_data(request))
+    if form.is_valid():
+        services.language_set(user=worker.user, language=form.cleaned_data["language"])
+        messages.success(request, _("Their emails and PDFs will come in that language."))
+        return redirect("people:worker-detail", pk=worker.pk)
+    return worker_detail(request, pk, language_form=form)
 
 
 @login_required
