@@ -251,8 +251,9 @@ def _locked_worker(case: PromotionCase, effective_on: date) -> Worker:
     )
     if worker.rung_id != case.from_rung_id:
         raise CareerError(_("The worker's rung changed since the nomination; nominate them again."))
-    if effective_on < worker.hired_on:
-        raise CareerError(_("The date is before the worker was hired."))
+    refusal = worker.not_employed_on(effective_on)
+    if refusal:
+        raise CareerError(refusal)
     return worker
 
 

@@ -436,6 +436,9 @@ MATRIX = {
     "payroll:leavers": ("get", None, payroll_admins(403)),
     "payroll:adjustment-add": ("get", None, payroll_admins(403)),
     "payroll:scheme-list": ("get", None, payroll_admins(403)),
+    "payroll:scheme-add": ("get", None, payroll_admins(403)),
+    "payroll:version-add": ("get", "pay_scheme", payroll_admins(403)),
+    "payroll:scheme-assign": ("get", "pay_scheme", payroll_admins(403)),
     # Careers: one's own page for everyone (without a Worker record it says so); another
     # worker's for their team's lead, project managers and HR, who also nominate them, and
     # for payroll admins, who only read it (a promotion changes pay); the pipeline for project
@@ -631,7 +634,7 @@ def _payroll_objects(admin, team):
     from decimal import Decimal
 
     from workforce.payroll import services
-    from workforce.payroll.models import BankAccount, PayLine, PayrollRun, Payslip
+    from workforce.payroll.models import BankAccount, PayLine, PayrollRun, PayScheme, Payslip
     from workforce.people.roles import Role
 
     run = PayrollRun.objects.create(
@@ -665,6 +668,11 @@ def _payroll_objects(admin, team):
     services.run_approve(run=run, by=UserFactory(roles=[Role.PAYROLL_ADMIN]))
     return {
         "payroll_run": {"pk": run.pk},
+        "pay_scheme": {
+            "pk": PayScheme.objects.create(
+                name="Matrix package", kind="salaried", currency="CNY"
+            ).pk
+        },
         "payroll_bank_file": {"pk": run.pk, "currency": "CNY"},
         "payslip_member": {"pk": slips[member].pk},
         "payslip_other": {"pk": slips[other].pk},

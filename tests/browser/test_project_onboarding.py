@@ -243,6 +243,12 @@ def test_a_hired_expert_is_onboarded_step_by_step_until_ready_and_assigned(page,
     pm.get_by_label("Worker").select_option(label=str(worker))
     pm.get_by_label("Role").select_option("annotator")
     pm.get_by_role("button", name="Assign", exact=True).click()
+    # She onboarded before her first day: a place from today is refused, naming that day.
+    expect(pm.locator("main")).to_contain_text("nothing is recorded for them before that day")
+    pm.get_by_label("Worker").select_option(label=str(worker))
+    pm.get_by_label("Role").select_option("annotator")
+    pm.get_by_label("From").fill(worker.hired_on.isoformat())
+    pm.get_by_role("button", name="Assign", exact=True).click()
     expect(pm.locator(".messages")).to_contain_text("assigned as Annotator")
     current = pm.locator("table", has_text="End it")
     expect(current.locator("tr", has_text="Amira Haddad")).to_contain_text("Annotator")

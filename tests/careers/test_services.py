@@ -523,7 +523,9 @@ def test_an_effective_date_in_the_future_is_refused(worker, supervisor, manager,
 
 def test_an_effective_date_before_the_hire_date_is_refused(worker, supervisor, manager, schemes):
     case = promote(worker, "quality_inspector", supervisor)
-    with pytest.raises(CareerError, match="before the worker was hired"):
+    with pytest.raises(
+        CareerError, match="starts on .*: nothing is recorded for them before that day"
+    ):
         services.case_approve(case=case, by=manager, effective_on=date(2025, 2, 28))
 
 

@@ -172,3 +172,36 @@ def test_deferred_pay_is_held_in_two_halves_and_released_by_the_run_of_its_month
     released = april.payslips.get(worker=worker).lines.get(component="deferred_released")
     assert released.amount == Decimal("900.00")
     assert released.deferred_part == held[0]
+
+
+def test_hours_paid_at_another_rate_than_the_project_shows_are_flagged_before_approval(
+    worker, legal_project, admins
+):
+    """The issue's "three rates for one person": the project's terms (confirmed at onboarding)
+    say 45 USD an hour, the scheme pays 30 EUR. The run says so, and approving needs a reason."""
+    from workforce.payroll import services
+    from workforce.payroll.models import PayrollError
+    from workforce.payroll.payslips import warning_text
+
+    from .conftest import hourly_scheme, timesheet
+
+    assign(worker, hourly_scheme(domain=legal_project.domain, rate="30.00", currency="EUR"))
+    timesheet(worker, legal_project, dict.fromkeys(workdays(MARCH)[:2], 480))
+    run = calculate(admins[0])
+    (warning,) = run.payslips.get(worker=worker).warnings
+    assert warning["code"] == "terms_differ"
+    assert warning_text(warning) == (
+        "Paid 30.00 EUR an hour on Contract review, whose terms show its workers 45.00 USD: "
+        "correct the project's terms or the scheme."
+    )
+    with pytest.raises(PayrollError, match="write why"):
+        services.run_approve(run=run, by=admins[1], reason="")
+
+
+def test_hours_paid_at_the_rate_the_project_shows_raise_no_flag(worker, legal_project, admins):
+    from .conftest import hourly_scheme, timesheet
+
+    assign(worker, hourly_scheme(domain=legal_project.domain, rate="45.00", currency="USD"))
+    timesheet(worker, legal_project, dict.fromkeys(workdays(MARCH)[:2], 480))
+    run = calculate(admins[0])
+    assert run.payslips.get(worker=worker).warnings == []

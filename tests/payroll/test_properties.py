@@ -52,7 +52,16 @@ COLUMNS = {
         "active_minutes",
     ],
     "timesheets": ["worker_id", "project_id", "date", "minutes"],
-    "projects": ["project_id", "domain_id"],
+    # The populations show no project terms (empty): the check of paid rates against them is
+    # tested on its own, in test_calculation.
+    "projects": [
+        "project_id",
+        "domain_id",
+        "project_name",
+        "pay_kind",
+        "shown_rate",
+        "shown_currency",
+    ],
     "scores": ["worker_id", "score"],
     "due": ["part_id", "worker_id", "component", "currency", "amount", "due_on", "held_in"],
     "adjustments": ["adjustment_id", "worker_id", "currency", "amount", "reason", "corrects_id"],

@@ -606,4 +606,7 @@ def test_the_schemes_list_their_versions_and_holders(client, admins, paid):
     assert "Annotator package · Salaried · CNY · 1 worker holds it today" in text
     assert "1,800.00 CNY" in text and "1,500.00 CNY" in text
     scheme = paid[0].scheme_assignments.get().scheme
-    assert f'href="/admin/payroll/payscheme/{scheme.pk}/change/"' in page.content.decode()
+    # Its own pages change it; the Django admin is not needed (issue 21).
+    assert f'href="/payroll/schemes/{scheme.pk}/versions/new/"' in page.content.decode()
+    assert f'href="/payroll/schemes/{scheme.pk}/assign/"' in page.content.decode()
+    assert "/admin/payroll/" not in page.content.decode()

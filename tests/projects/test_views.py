@@ -336,7 +336,9 @@ def test_staffing_shows_the_figures_and_suggests_certified_workers(
     html = page(client.get(reverse("projects:project-staffing", args=[project.pk])))
     figures = re.findall(r'<p class="figure">(\d+)</p>', html)
     assert figures == ["3", "0", "0", "1"]  # needed, assigned, ready, onboarding
-    suggestions = html[html.index("Suggested workers") : html.index("Current assignments")]
+    suggestions = html[
+        html.index("Suggested workers") : html.index("Current and upcoming assignments")
+    ]
     assert str(candidate.worker) in suggestions and str(uncertified.worker) not in suggestions
 
     response = client.post(

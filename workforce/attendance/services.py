@@ -56,6 +56,12 @@ def _lock(worker: Worker) -> Worker:
 # --- checking in and out ------------------------------------------------------------------
 
 
+def _check_employed(worker: Worker, day: date) -> None:
+    refusal = worker.not_employed_on(day)
+    if refusal:
+        raise AttendanceError(refusal)
+
+
 def check_in(*, worker: Worker, at: datetime | None = None) -> AttendanceRecord:
     """Start a stay at work now (or at `at`), on the local date of the worker's site."""
     at = at or timezone.now()
@@ -69,6 +75,7 @@ def check_in(*, worker: Worker, at: datetime | None = None) -> AttendanceRecord:
         if worker.employment_type == EmploymentType.HOURLY:
             # Their pay comes from the timesheet; a second count of the same hours would mislead.
             raise AttendanceError(_("Hourly contractors log their hours in their timesheet."))
+        _check_employed(worker, _local(at, worker).date())
         current = queries.open_record(worker)
         if current is not None and at - current.check_in_at < LONGEST_STAY:
             raise AttendanceError(
@@ -173,6 +180,7 @@ def record_add(
         worker = _lock(worker)
         if not queries.may_supervise(by, worker):
             raise AttendanceError(_("Only the worker's supervisor or HR can add a record."))
+        _check_employed(worker, _local(check_in_at, worker).date())
         _check_stay(worker, check_in_at, check_out_at)
         return AttendanceRecord.objects.create(
             worker=worker,
@@ -247,6 +255,8 @@ def leave_request(
         )
     with transaction.atomic():
         worker = _lock(worker)
+        _check_employed(worker, starts_on)
+        _check_employed(worker, ends_on)
         clash = _overlapping(worker, starts_on, ends_on)
         if clash is not None:
             raise AttendanceError(
@@ -353,6 +363,7 @@ def _check_hours(worker, project, worked_on, minutes) -> None:
         raise AttendanceError(_("Enter between a few minutes and 24 hours."))
     if worked_on > queries.today_for(worker):
         raise AttendanceError(_("You cannot log hours for a day that has not come yet."))
+    _check_employed(worker, worked_on)
     if (
         not Assignment.objects.filter(project=project, worker=worker, starts_on__lte=worked_on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=worked_on))

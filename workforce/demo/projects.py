@@ -641,7 +641,8 @@ def _assign(project: Project, worker: Worker, role: str, starts_on, summary) -> 
         project=project,
         worker=worker,
         role=role,
-        starts_on=min(starts_on, clock.today()),
+        # Never before the worker's start date: someone ready before it joins on the day.
+        starts_on=max(min(starts_on, clock.today()), worker.hired_on),
         ends_on=None,
         by=project.manager,
     )

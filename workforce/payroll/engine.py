@@ -87,7 +87,9 @@ class Inputs:
     deferrals: version_id, component, percent (×100), months_after.
     days: attendance_days' frame (worker_id, date, employed, scheduled, status, minutes_worked).
     work: worker_id, project_id, date, items_accepted, gold_seen, gold_correct, active_minutes.
-    timesheets: worker_id, project_id, date, minutes.   projects: project_id, domain_id.
+    timesheets: worker_id, project_id, date, minutes.
+    projects: project_id, domain_id, project_name, pay_kind, shown_rate (minor, or None),
+        shown_currency: the terms each project shows its workers.
     scores: worker_id, score (0-100).
     due: part_id, worker_id, component, currency, amount, due_on, held_in (the month held).
     adjustments: adjustment_id, worker_id, currency, amount, reason, corrects_id.
@@ -686,6 +688,24 @@ def _held(inputs: Inputs, lines: pd.DataFrame):
     return held_lines, parts.reset_index(drop=True)
 
 
+def _terms_differ(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
+    """Hours paid at another rate or currency than the project's terms show its workers (and
+    they confirmed at onboarding): one row per worker, project and rate paid."""
+    columns = ["worker_id", "project_name", "rate", "currency", "shown_rate", "shown_currency"]
+    hourly = lines[lines["component"] == Component.HOURLY] if not lines.empty else lines
+    shown = inputs.projects[
+        (inputs.projects["pay_kind"] == "hourly") & inputs.projects["shown_rate"].notna()
+    ]
+    if hourly.empty or shown.empty:
+        return _empty(columns)
+    paid = hourly.assign(rate=[detail["rate"] for detail in hourly["detail"]])
+    paid = paid[["worker_id", "project_id", "currency", "rate"]].drop_duplicates()
+    both = paid.astype({"project_id": "int64"}).merge(
+        shown.astype({"project_id": "int64"}), on="project_id"
+    )
+    return both[(both["rate"] != both["shown_rate"]) | (both["currency"] != both["shown_currency"])]
+
+
 def _warnings(inputs, totals, assignments, payslips, failed, lines) -> list[list[dict]]:
     found: dict[int, list[dict]] = {}
 
@@ -708,6 +728,23 @@ def _warnings(inputs, totals, assignments, payslips, failed, lines) -> list[list
             }
             for g, m, w, c in zip(
                 below["gross"], below["minutes"], below["min_wage"], below["currency"], strict=True
+            )
+        ],
+    )
+
+    differ = _terms_differ(inputs, lines)
+    add(
+        differ["worker_id"],
+        "terms_differ",
+        [
+            {"project": p, "paid": int(r), "currency": c, "shown": int(s), "shown_currency": sc}
+            for p, r, c, s, sc in zip(
+                differ["project_name"],
+                differ["rate"],
+                differ["currency"],
+                differ["shown_rate"],
+                differ["shown_currency"],
+                strict=True,
             )
         ],
     )

@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from workforce.people.models import Currency, Site, Team, Worker
 
-from .models import PayLine, PayrollRun
+from .models import (
+    Allowance,
+    Deferral,
+    HourlyRate,
+    PayLine,
+    PayrollRun,
+    PayScheme,
+    PerformanceTier,
+    PieceRate,
+    QualityBand,
+    SchemeVersion,
+)
 
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
@@ -116,3 +127,122 @@ class AdjustmentForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("That pay line does not exist.")},
     )
+
+
+# --- pay schemes -----------------------------------------------------------------------------
+
+
+class SchemeForm(forms.ModelForm):
+    class Meta:
+        model = PayScheme
+        fields = ["name", "kind", "currency", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class VersionForm(forms.ModelForm):
+    effective_from = forms.DateField(
+        label=_("In effect from"),
+        widget=MONTH_INPUT,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        error_messages={"invalid": _("Give a month, such as 2026-03.")},
+        help_text=_("The first month paid with these amounts."),
+    )
+
+    class Meta:
+        model = SchemeVersion
+        fields = [
+            "effective_from",
+            "base_amount",
+            "attendance_bonus_amount",
+            "hours_source",
+            "overtime_after_minutes",
+            "overtime_multiplier",
+            "note",
+        ]
+
+    def clean_effective_from(self):
+        return self.cleaned_data["effective_from"].replace(day=1)
+
+
+# The amounts inside a version, one small table each; a row left empty is ignored.
+PART_FIELDS = {
+    Allowance: ["name", "amount"],
+    PerformanceTier: ["min_score", "amount"],
+    HourlyRate: ["project", "domain", "rate"],
+    PieceRate: ["project", "item_type", "rate"],
+    QualityBand: ["min_accuracy", "multiplier"],
+    Deferral: ["component", "percent", "months_after"],
+}
+SPARE_ROWS = 2
+
+
+class VersionParts:
+    """A version's form and one formset per kind of part, prefilled from `source` (the
+    version it follows) so a new version starts as a copy to change."""
+
+    def __init__(self, data=None, *, source: SchemeVersion | None = None):
+        initial = {}
+        if source is not None:
+            initial = {field: getattr(source, field) for field in VersionForm._meta.fields} | {
+                "effective_from": None,
+                "note": "",
+            }
+        self.version = VersionForm(data, initial=initial, prefix="version")
+        self.formsets = []
+        for model, fields in PART_FIELDS.items():
+            rows = []
+            if source is not None:
+                rows = list(model.objects.filter(version=source).values(*_ids(fields)))
+                rows = [{field: row[_id(field)] for field in fields} for row in rows]
+            formset_class = forms.modelformset_factory(
+                model, fields=fields, extra=len(rows) + SPARE_ROWS, can_delete=True
+            )
+            formset = formset_class(
+                data,
+                queryset=model.objects.none(),
+                initial=rows,
+                prefix=model._meta.model_name,
+            )
+            formset.title = model._meta.verbose_name_plural
+            self.formsets.append(formset)
+
+    def is_valid(self) -> bool:
+        results = [self.version.is_valid()] + [formset.is_valid() for formset in self.formsets]
+        return all(results)
+
+    def parts(self) -> list:
+        """The filled rows as unsaved parts; the service gives them their version. A row
+        copied from the version before and left as it was is not validated by its formset
+        (Django skips unchanged extra rows), so it is rebuilt from its initial values."""
+        parts = []
+        for formset in self.formsets:
+            deleted = set(map(id, formset.deleted_forms))
+            model, fields = formset.model, PART_FIELDS[formset.model]
+            for form in formset.forms:
+                if id(form) in deleted:
+                    continue
+                if form.has_changed() and form.cleaned_data:
+                    parts.append(form.save(commit=False))
+                elif not form.has_changed() and form.initial:
+                    parts.append(model(**{_id(f): form.initial.get(f) for f in fields}))
+        return parts
+
+
+def _id(field: str) -> str:
+    return f"{field}_id" if field in {"project", "domain"} else field
+
+
+def _ids(fields: list[str]) -> list[str]:
+    return [_id(field) for field in fields]
+
+
+class AssignForm(forms.Form):
+    workers = forms.ModelMultipleChoiceField(
+        label=_("Workers"),
+        queryset=Worker.objects.exclude(status=Worker.Status.LEFT)
+        .select_related("user", "site")
+        .order_by("site__name", "employee_number"),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Hold Ctrl or ⌘ to choose several."),
+    )
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))

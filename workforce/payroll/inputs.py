@@ -93,7 +93,7 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
     days = attendance_days(ids, start, end)
     work = _work(ids, start, end)
     timesheets = _timesheets(ids, start, end)
-    projects = _frame(Project.objects.values_list("pk", "domain_id"), ["project_id", "domain_id"])
+    projects = _projects()
     scores = _scores(assignments, parts["tiers"], start, end)
     return Inputs(
         period_start=start,
@@ -111,6 +111,20 @@ def read(run: PayrollRun, worker_ids: list[int]) -> Inputs:
         previous=previous_net(ids, start),
         change_warning_percent=run.change_warning_percent,
     )
+
+
+def _projects() -> pd.DataFrame:
+    """Each project's domain, and the pay terms it shows its workers (rate in minor units)."""
+    projects = _frame(
+        Project.objects.values_list(
+            "pk", "domain_id", "name", "pay_kind", "rate_amount", "currency"
+        ),
+        ["project_id", "domain_id", "project_name", "pay_kind", "shown_rate", "shown_currency"],
+    )
+    shown = projects["shown_rate"].notna()
+    projects["shown_rate"] = projects["shown_rate"].astype(object)
+    projects.loc[shown, "shown_rate"] = _minor(projects.loc[shown, "shown_rate"]).to_numpy()
+    return projects
 
 
 def _workers(ids: list[int]) -> pd.DataFrame:

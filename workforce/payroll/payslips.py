@@ -451,6 +451,15 @@ def warning_text(warning: dict) -> str:
             "hours": _hours(params.get("minutes", 0)),
             "minimum": _minor(params.get("minimum", 0), currency),
         }
+    if code == "terms_differ":
+        return _(
+            "Paid %(paid)s an hour on %(project)s, whose terms show its workers %(shown)s: "
+            "correct the project's terms or the scheme."
+        ) % {
+            "paid": _minor(params.get("paid", 0), currency),
+            "project": params.get("project", ""),
+            "shown": _minor(params.get("shown", 0), params.get("shown_currency", "")),
+        }
     if code == "no_attendance":
         return _("No attendance recorded this month, on a salaried scheme.")
     if code == "no_work":

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pandas as pd
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import formats, timezone
@@ -29,6 +30,7 @@ from .models import (
     PayLine,
     PayrollError,
     PayrollRun,
+    PayScheme,
     Payslip,
     SchemeAssignment,
     SchemeVersion,
@@ -487,8 +489,77 @@ def back_pay_add(*, worker, since: date, reason: str, by) -> list[Adjustment]:
     return added
 
 
+def scheme_create(*, scheme: PayScheme, version: SchemeVersion, parts: list, by) -> PayScheme:
+    """A new scheme with its first version, whole or not at all."""
+    _require_payroll_admin(by)
+    with transaction.atomic():
+        scheme.full_clean()
+        scheme.save()
+        version.scheme = scheme
+        version_add(version=version, parts=parts, by=by)
+    return scheme
+
+
+def version_add(*, version: SchemeVersion, parts: list, by) -> SchemeVersion:
+    """New amounts for a scheme from a month on, with their allowances, tiers and rates; the
+    versions before stay as they were, as runs already paid under them."""
+    _require_payroll_admin(by)
+    version.created_by = by
+    if SchemeVersion.objects.filter(
+        scheme=version.scheme, effective_from=version.effective_from
+    ).exists():
+        raise PayrollError(
+            _("%(scheme)s already has a version from %(month)s: choose another month.")
+            % {
+                "scheme": version.scheme.name,
+                "month": formats.date_format(version.effective_from, "YEAR_MONTH_FORMAT"),
+            }
+        )
+    version.full_clean()
+    version_check(version)
+    with transaction.atomic():
+        version.save()
+        for part in parts:
+            part.version = version
+            try:
+                part.full_clean()
+            except ValidationError as error:
+                raise PayrollError(
+                    _("%(part)s: %(error)s")
+                    % {"part": part._meta.verbose_name, "error": " ".join(error.messages)}
+                ) from error
+            part.save()
+    return version
+
+
+def schemes_assign(*, scheme: PayScheme, workers, starts_on: date, by) -> list[SchemeAssignment]:
+    """Put several workers on a scheme from one day, all or none: a worker who already holds
+    it then, or who is not employed that day (scheme_assign), stops the lot with their name."""
+    _require_payroll_admin(by)
+    with transaction.atomic():
+        assignments = []
+        for worker in workers:
+            held = SchemeAssignment.objects.filter(worker=worker, scheme=scheme).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+            )
+            if held.exists():
+                raise PayrollError(
+                    _("%(worker)s already holds %(scheme)s on %(day)s.")
+                    % {
+                        "worker": worker,
+                        "scheme": scheme.name,
+                        "day": formats.date_format(starts_on),
+                    }
+                )
+            assignments.append(scheme_assign(worker=worker, scheme=scheme, starts_on=starts_on))
+    return assignments
+
+
 def scheme_assign(*, worker, scheme, starts_on: date) -> SchemeAssignment:
     """Put a worker on a scheme from a day on, beside whatever else they hold."""
+    refusal = worker.not_employed_on(starts_on)
+    if refusal:
+        raise PayrollError(refusal)
     assignment = SchemeAssignment(worker=worker, scheme=scheme, starts_on=starts_on)
     assignment.full_clean()
     assignment.save()

@@ -26,4 +26,7 @@ urlpatterns = [
     path("leavers/", views.leavers, name="leavers"),
     path("adjustments/new/", views.adjustment_add, name="adjustment-add"),
     path("schemes/", views.scheme_list, name="scheme-list"),
+    path("schemes/new/", views.scheme_add, name="scheme-add"),
+    path("schemes/<int:pk>/versions/new/", views.version_add, name="version-add"),
+    path("schemes/<int:pk>/assign/", views.scheme_assign, name="scheme-assign"),
 ]

@@ -22,7 +22,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -32,8 +32,17 @@ from workforce.people import queries as people_queries
 from workforce.people.models import Team, Worker
 
 from . import exports, payslips, queries, services
-from .forms import AdjustmentForm, ApproveForm, CalculateForm, RunForm, RunPayslipsFilter
-from .models import Component, PayLine, PayrollError, PayrollRun, Payslip
+from .forms import (
+    AdjustmentForm,
+    ApproveForm,
+    AssignForm,
+    CalculateForm,
+    RunForm,
+    RunPayslipsFilter,
+    SchemeForm,
+    VersionParts,
+)
+from .models import Component, PayLine, PayrollError, PayrollRun, PayScheme, Payslip
 
 RUNS_A_PAGE = 20
 PAYSLIPS_A_PAGE = 100
@@ -45,6 +54,7 @@ CHECK_LABELS = {
     "no_attendance": gettext_lazy("No attendance recorded"),
     "no_work": gettext_lazy("No piece work paid"),
     "no_hours": gettext_lazy("No hours paid"),
+    "terms_differ": gettext_lazy("Paid rate differs from the project's terms"),
     "pay_moved": gettext_lazy("Pay moved from the previous month"),
     "negative_net": gettext_lazy("Negative net pay"),
 }
@@ -625,6 +635,77 @@ def _corrected_line(form: AdjustmentForm) -> PayLine | None:
         .filter(pk=corrects)
         .first()
     )
+
+
+@login_required
+def scheme_add(request):
+    require(queries.can_run_payroll(request.user))
+    form = SchemeForm(posted_data(request), prefix="scheme")
+    parts = VersionParts(posted_data(request))
+    if request.method == "POST" and form.is_valid() and parts.is_valid():
+        try:
+            scheme = services.scheme_create(
+                scheme=form.save(commit=False),
+                version=parts.version.save(commit=False),
+                parts=parts.parts(),
+                by=request.user,
+            )
+            messages.success(request, _("Pay scheme %(scheme)s created.") % {"scheme": scheme.name})
+            return redirect("payroll:scheme-list")
+        except (PayrollError, ValidationError) as error:
+            parts.version.add_error(None, _refusal(error))
+    return render(request, "payroll/scheme_form.html", {"form": form, "parts": parts})
+
+
+@login_required
+def version_add(request, pk: int):
+    require(queries.can_run_payroll(request.user))
+    scheme = get_object_or_404(PayScheme, pk=pk)
+    parts = VersionParts(posted_data(request), source=scheme.versions.first())
+    if request.method == "POST" and parts.is_valid():
+        version = parts.version.save(commit=False)
+        version.scheme = scheme
+        try:
+            services.version_add(version=version, parts=parts.parts(), by=request.user)
+            messages.success(
+                request, _("New amounts for %(scheme)s saved.") % {"scheme": scheme.name}
+            )
+            return redirect("payroll:scheme-list")
+        except (PayrollError, ValidationError) as error:
+            parts.version.add_error(None, _refusal(error))
+    return render(request, "payroll/scheme_form.html", {"scheme": scheme, "parts": parts})
+
+
+@login_required
+def scheme_assign(request, pk: int):
+    require(queries.can_run_payroll(request.user))
+    scheme = get_object_or_404(PayScheme, pk=pk)
+    form = AssignForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assigned = services.schemes_assign(
+                scheme=scheme,
+                workers=form.cleaned_data["workers"],
+                starts_on=form.cleaned_data["starts_on"],
+                by=request.user,
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s worker put on %(scheme)s.",
+                    "%(n)s workers put on %(scheme)s.",
+                    len(assigned),
+                )
+                % {"n": len(assigned), "scheme": scheme.name},
+            )
+            return redirect("payroll:scheme-list")
+        except PayrollError as error:
+            form.add_error(None, str(error))
+    return render(request, "payroll/scheme_assign.html", {"scheme": scheme, "form": form})
+
+
+def _refusal(error) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -333,6 +334,20 @@ class Worker(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.employee_number})"
+
+    def not_employed_on(self, day) -> str | None:
+        """Why nothing can be recorded for this worker on `day` (work, attendance, project
+        places, pay, promotions), naming the date that stops it; None when they are employed
+        then. Every app asks here, so the rule and its wording are the same everywhere."""
+        if day < self.hired_on:
+            return gettext(
+                "%(worker)s starts on %(start)s: nothing is recorded for them before that day."
+            ) % {"worker": self.user, "start": formats.date_format(self.hired_on)}
+        if self.left_on and day > self.left_on:
+            return gettext(
+                "%(worker)s left on %(end)s: nothing is recorded for them after that day."
+            ) % {"worker": self.user, "end": formats.date_format(self.left_on)}
+        return None
 
     def clean(self):
         errors = {}

@@ -538,7 +538,13 @@ def staffing(project: Project, today=None) -> dict:
         "onboarding": len(checklists),
         "checklists": checklists,
         "suggestions": list(suggestions[:20]),
-        "current_assignments": list(current.select_related("worker__user")),
+        # With those starting later: an expert onboarded before their first day is placed
+        # from that day, and the page must show it.
+        "current_assignments": list(
+            project.assignments.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .select_related("worker__user")
+            .order_by("starts_on", "pk")
+        ),
     }
 
 

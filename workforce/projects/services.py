@@ -138,6 +138,11 @@ def assignment_create(
         raise ProjectError(_("This project is closed."))
     if ends_on and ends_on < starts_on:
         raise ProjectError(_("The assignment cannot end before it starts."))
+    refusal = worker.not_employed_on(starts_on) or (
+        worker.not_employed_on(ends_on) if ends_on else None
+    )
+    if refusal:
+        raise ProjectError(refusal)
     if role == Assignment.Role.ANNOTATOR:
         onboarding = Onboarding.objects.filter(project=project, worker=worker).first()
         if onboarding is None:
