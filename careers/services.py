@@ -18,20 +18,13 @@ from workforce.payroll import services as payroll
 from workforce.payroll.models import PayrollError
 from workforce.people import services as people_services
 from workforce.people.models import Rung, Team, Worker
-from workforce.people.roles import Role
+from workforce.people.roles import RUNG_ROLES
 
 from . import eligibility, queries
 from .models import CareerStep, DefaultScheme, Evaluation, PromotionCase
 
 BATCH = 500
 # The group each rung's holders belong to; the other rungs' groups are taken away on a move.
-RUNG_ROLES = {
-    Rung.Code.ANNOTATOR: Role.ANNOTATOR,
-    Rung.Code.QUALITY_INSPECTOR: Role.QUALITY_INSPECTOR,
-    Rung.Code.TRAINER: Role.TRAINER,
-    Rung.Code.SUPERVISOR: Role.SUPERVISOR,
-    Rung.Code.PROJECT_MANAGER: Role.PROJECT_MANAGER,
-}
 
 
 class CareerError(Exception):

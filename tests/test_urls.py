@@ -123,6 +123,11 @@ MATRIX = {
         "other_worker",
         by_role(403, anonymous=302, hr=200, superuser=200),
     ),
+    "people:worker-edit": (
+        "get",
+        "other_worker",
+        by_role(403, anonymous=302, hr=200, superuser=200),
+    ),
     "people:worker-language": (
         "post",
         "other_worker",
@@ -437,6 +442,19 @@ MATRIX = {
     "payroll:adjustment-add": ("get", None, payroll_admins(403)),
     "payroll:scheme-list": ("get", None, payroll_admins(403)),
     "payroll:scheme-add": ("get", None, payroll_admins(403)),
+    # HR and payroll admins bring a workforce in; the run of a clean file is the job's.
+    "payroll:workforce-import": ("get", None, payroll_admins(403) | {"hr": 200}),
+    "payroll:workforce-import-detail": (
+        "get",
+        "workforce_import",
+        payroll_admins(403) | {"hr": 200},
+    ),
+    # The file has a bad row: the run is refused and the page says why.
+    "payroll:workforce-import-run": (
+        "post",
+        "workforce_import",
+        by_role(403, anonymous=302, hr=302, payroll_admin=302, superuser=302),
+    ),
     "payroll:version-add": ("get", "pay_scheme", payroll_admins(403)),
     "payroll:scheme-assign": ("get", "pay_scheme", payroll_admins(403)),
     # Careers: one's own page for everyone (without a Worker record it says so); another
@@ -634,7 +652,14 @@ def _payroll_objects(admin, team):
     from decimal import Decimal
 
     from workforce.payroll import services
-    from workforce.payroll.models import BankAccount, PayLine, PayrollRun, PayScheme, Payslip
+    from workforce.payroll.models import (
+        BankAccount,
+        PayLine,
+        PayrollRun,
+        PayScheme,
+        Payslip,
+        WorkforceImport,
+    )
     from workforce.people.roles import Role
 
     run = PayrollRun.objects.create(
@@ -668,6 +693,11 @@ def _payroll_objects(admin, team):
     services.run_approve(run=run, by=UserFactory(roles=[Role.PAYROLL_ADMIN]))
     return {
         "payroll_run": {"pk": run.pk},
+        "workforce_import": {
+            "pk": WorkforceImport.objects.create(
+                file_name="team.csv", uploaded_by=admin, row_count=1, row_errors=[{"row": 2}]
+            ).pk
+        },
         "pay_scheme": {
             "pk": PayScheme.objects.create(
                 name="Matrix package", kind="salaried", currency="CNY"

@@ -67,6 +67,9 @@ def test_a_worker_reads_acknowledges_passes_downloads_and_verifies(page, make_us
     page.get_by_role("link", name="Exams", exact=True).first.click()
     page.get_by_role("link", name="Contract review certification").click()
     page.get_by_role("button", name="Start the exam").click()
+    # The answers autosave through htmx, which binds once the page has loaded: answering
+    # before then (the browser is fast, a loaded machine slow) would save nothing.
+    page.wait_for_load_state()
     expect(page.locator(".countdown")).to_contain_text(re.compile(r"\d+:\d\d"))
 
     questions = page.locator("form.question")

@@ -108,6 +108,9 @@ def test_a_candidate_is_found_screened_interviewed_offered_and_hired(
     page.goto("/recruitment/mine/")
     page.get_by_role("button", name="Go to the screening exam").click()
     page.get_by_role("button", name="Start the exam").click()
+    # The answers autosave through htmx, which binds once the page has loaded: answering
+    # before then (the browser is fast, a loaded machine slow) would save nothing.
+    page.wait_for_load_state()
     # Wait for the attempt page before collecting its questions.
     expect(page.locator(".countdown")).to_contain_text(re.compile(r"\d+:\d\d"))
     expect(page.locator("form.question")).to_have_count(2)

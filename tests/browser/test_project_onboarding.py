@@ -187,6 +187,9 @@ def test_a_hired_expert_is_onboarded_step_by_step_until_ready_and_assigned(page,
     ).to_have_class(re.compile("step-done"))
     page.get_by_role("link", name="Go to the exam").click()
     page.get_by_role("button", name="Start the exam").click()
+    # The answers autosave through htmx, which binds once the page has loaded: answering
+    # before then (the browser is fast, a loaded machine slow) would save nothing.
+    page.wait_for_load_state()
     questions = page.locator("form.question")
     questions.filter(has_text="moves risk").get_by_label("Indemnity").check()
     expect(questions.filter(has_text="moves risk").locator(".save-status")).to_contain_text(

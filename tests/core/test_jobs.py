@@ -181,6 +181,7 @@ def test_each_app_registers_its_kinds_of_job_with_their_labels(make_user):
         "work_import": "Import work from an annotation tool",
         "payroll_run": "Calculate a payroll run",
         "payslips": "Make a run's payslips",
+        "workforce_import": "Import workers",
         "career_evaluation": "Evaluate everyone for promotion",
         "report": "Build a report",
     }

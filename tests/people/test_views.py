@@ -281,3 +281,46 @@ def test_hr_sets_a_workers_language_and_nobody_else_does(client, make_user):
     client.post(url, {"language": "zh-hans"})
     worker.user.refresh_from_db()
     assert worker.user.preferred_language == "zh-hans"
+
+
+def test_hr_edits_a_record_and_its_contract_with_history_and_clear_errors(client, make_user):
+    from datetime import date
+
+    from workforce.people.models import Employment
+
+    shanghai, lisbon = SiteFactory(name="Shanghai"), SiteFactory(name="Lisbon")
+    worker = WorkerFactory(site=shanghai, team=TeamFactory(site=shanghai), status="onboarding")
+    lisbon_team = TeamFactory(site=lisbon, name="Lisbon Legal")
+    client.force_login(make_user("hr"))
+    url = reverse("people:worker-edit", args=[worker.pk])
+    form = {
+        "first_name": "Mei",
+        "last_name": "Chen",
+        "site": shanghai.pk,
+        "team": lisbon_team.pk,
+        "status": "active",
+        "employment_type": "salaried",
+        "kind": "employee",
+        "hours_per_week": "30",
+        "probation_ends_on": "",
+        "fixed_term_ends_on": "",
+    }
+    wrong = client.post(url, form)
+    assert "The team Lisbon Legal works at another site." in wrong.content.decode()
+    worker.refresh_from_db()
+    assert worker.status == "onboarding"  # nothing written
+
+    client.post(url, form | {"site": lisbon.pk, "fixed_term_ends_on": date(2027, 6, 30)})
+    worker.refresh_from_db()
+    contract = Employment.objects.get(worker=worker)
+    assert (worker.site, worker.team, worker.status) == (lisbon, lisbon_team, "active")
+    assert worker.user.get_full_name() == "Mei Chen"
+    assert (contract.hours_per_week, contract.fixed_term_ends_on) == (30, date(2027, 6, 30))
+    assert worker.history.count() >= 2  # the change is in the record's history
+
+
+@pytest.mark.parametrize("role", ["supervisor", "project_manager", "payroll_admin", "annotator"])
+def test_only_hr_edits_a_record(client, make_user, role):
+    worker = WorkerFactory()
+    client.force_login(make_user(role))
+    assert client.get(reverse("people:worker-edit", args=[worker.pk])).status_code == 403

@@ -78,6 +78,7 @@ from workforce.attendance.models import AttendanceRecord, DayStatus
 from workforce.payroll import services as payroll_services
 from workforce.payroll.models import PayLine, PayrollRun, PayScheme, first_of_month
 from workforce.people.models import EmploymentType, Rung, Site, User, Worker
+from workforce.people.roles import RUNG_ROLES
 from workforce.projects import queries as project_queries
 from workforce.projects import services as project_services
 from workforce.projects.models import (
@@ -738,9 +739,9 @@ def _roles_follow_rungs() -> None:
     moved = CareerStep.objects.filter(
         kind__in=[CareerStep.Kind.PROMOTION, CareerStep.Kind.DEMOTION], case__isnull=False
     ).values("worker_id")
-    groups = {g.name: g for g in Group.objects.filter(name__in=services.RUNG_ROLES.values())}
+    groups = {g.name: g for g in Group.objects.filter(name__in=RUNG_ROLES.values())}
     for worker in Worker.objects.filter(pk__in=moved).select_related("user", "rung"):
-        keep = groups.get(services.RUNG_ROLES[worker.rung.code])
+        keep = groups.get(RUNG_ROLES[worker.rung.code])
         worker.user.groups.remove(*[g for name, g in groups.items() if g != keep])
         if keep is not None:
             worker.user.groups.add(keep)

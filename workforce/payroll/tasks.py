@@ -44,3 +44,12 @@ def render_payslips(job_id: str, run_id: int) -> None:
         payslips_zip_make(run=run, progress=progress)
         # Set before job_running marks the job done, so the page never sees done without a link.
         Job.objects.filter(pk=job_id).update(result_url=payslips_zip_url(run))
+
+
+@task()
+def import_workforce(job_id: str, import_id: int) -> None:
+    """Write a checked workforce file's workers, reporting each batch on the progress bar."""
+    # Imported here: the import module names this task, so it imports this module.
+    from .workforce_import import workforce_importing
+
+    workforce_importing.run_job(job_id, import_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "payroll"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
     path("teams/", views.team_pay, name="team-pay"),
     path("leavers/", views.leavers, name="leavers"),
     path("adjustments/new/", views.adjustment_add, name="adjustment-add"),
+    path("workers/import/", import_views.import_upload, name="workforce-import"),
+    path("workers/import/<int:pk>/", import_views.import_detail, name="workforce-import-detail"),
+    path("workers/import/<int:pk>/run/", import_views.import_run, name="workforce-import-run"),
     path("schemes/", views.scheme_list, name="scheme-list"),
     path("schemes/new/", views.scheme_add, name="scheme-add"),
     path("schemes/<int:pk>/versions/new/", views.version_add, name="version-add"),

@@ -4,7 +4,17 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Domain, Rung, Site, Team, User, Worker, WorkerDocument, validate_document
+from .models import (
+    Domain,
+    Employment,
+    Rung,
+    Site,
+    Team,
+    User,
+    Worker,
+    WorkerDocument,
+    validate_document,
+)
 from .queries import teams_visible_to
 
 
@@ -87,3 +97,63 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language for emails and PDFs"), choices=settings.LANGUAGES
     )
+
+
+class WorkerEditForm(forms.Form):
+    """What HR corrects or changes on a worker's record. The rung moves through the careers
+    pages (so the role and the pay move with it), and a leaving through its own form."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.order_by("name"))
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.select_related("site").order_by("name"),
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in Worker.Status.choices if c[0] != Worker.Status.LEFT],
+    )
+    employment_type = forms.ChoiceField(
+        label=_("Paid as"), choices=Worker._meta.get_field("employment_type").choices
+    )
+    kind = forms.ChoiceField(label=_("Contract"), choices=Employment.Kind.choices)
+    hours_per_week = forms.DecimalField(
+        label=_("Hours a week"), max_digits=4, decimal_places=1, min_value=1, max_value=60
+    )
+    probation_ends_on = forms.DateField(
+        label=_("Probation ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fixed_term_ends_on = forms.DateField(
+        label=_("Fixed term ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty for an open-ended contract."),
+    )
+
+    @classmethod
+    def initial_for(cls, worker: Worker, employment: Employment | None) -> dict:
+        initial = {
+            "first_name": worker.user.first_name,
+            "last_name": worker.user.last_name,
+            "site": worker.site_id,
+            "team": worker.team_id,
+            "status": worker.status,
+            "employment_type": worker.employment_type,
+        }
+        if employment is not None:
+            initial |= {
+                "kind": employment.kind,
+                "hours_per_week": employment.hours_per_week,
+                "probation_ends_on": employment.probation_ends_on,
+                "fixed_term_ends_on": employment.fixed_term_ends_on,
+            }
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        site, team = data.get("site"), data.get("team")
+        if site and team and team.site_id != site.pk:
+            self.add_error("team", _("The team %(team)s works at another site.") % {"team": team})
+        return data

@@ -26,6 +26,16 @@ WORKER_ROLES = frozenset(
     {Role.ANNOTATOR, Role.QUALITY_INSPECTOR, Role.TRAINER, Role.SUPERVISOR, Role.PROJECT_MANAGER}
 )
 
+# The role each rung of the ladder holds, by Rung.Code value: a worker on a rung holds its role,
+# and a promotion swaps one for the other.
+RUNG_ROLES = {
+    "annotator": Role.ANNOTATOR,
+    "quality_inspector": Role.QUALITY_INSPECTOR,
+    "trainer": Role.TRAINER,
+    "supervisor": Role.SUPERVISOR,
+    "project_manager": Role.PROJECT_MANAGER,
+}
+
 
 def roles_of(user) -> frozenset[str]:
     """The roles a user holds now. A worker who left or is suspended keeps their login (to see

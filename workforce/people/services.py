@@ -170,3 +170,35 @@ def document_add(*, worker: Worker, kind: str, title: str, file, expires_on, by:
     document.full_clean()
     document.save()
     return document
+
+
+WORKER_FIELDS = ["site", "team", "status", "employment_type"]
+CONTRACT_FIELDS = ["kind", "hours_per_week", "probation_ends_on", "fixed_term_ends_on"]
+
+
+def worker_update(*, worker: Worker, changes: dict, by: User) -> Worker:
+    """HR's corrections and changes to a worker's record and current contract, in one go;
+    each record keeps its history. A leaving has its own service (worker_leave)."""
+    if worker.status == Worker.Status.LEFT:
+        raise EmploymentError(
+            _("%(person)s has left: their record is closed.") % {"person": worker.user}
+        )
+    if changes.get("status") == Worker.Status.LEFT:
+        raise EmploymentError(_("Record a leaving with its date and reason instead."))
+    with transaction.atomic():
+        worker = Worker.objects.select_for_update().select_related("user").get(pk=worker.pk)
+        for field in WORKER_FIELDS:
+            setattr(worker, field, changes[field])
+        worker.full_clean()
+        worker.save(update_fields=WORKER_FIELDS)
+        worker.user.first_name = changes["first_name"]
+        worker.user.last_name = changes["last_name"]
+        worker.user.save(update_fields=["first_name", "last_name"])
+        contract = worker.employments.order_by("-starts_on").first()
+        if contract is None:
+            contract = Employment(worker=worker, starts_on=worker.hired_on)
+        for field in CONTRACT_FIELDS:
+            setattr(contract, field, changes[field])
+        contract.full_clean()
+        contract.save()
+    return worker

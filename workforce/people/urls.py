@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("workers/", views.worker_list, name="worker-list"),
     path("workers/<int:pk>/", views.worker_detail, name="worker-detail"),
+    path("workers/<int:pk>/edit/", views.worker_edit, name="worker-edit"),
     path("workers/<int:pk>/leave/", views.worker_leave, name="worker-leave"),
     path("workers/<int:pk>/language/", views.worker_language, name="worker-language"),
     path("workers/<int:pk>/renew/", views.employment_renew, name="employment-renew"),

@@ -2,7 +2,7 @@ from contextlib import suppress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +13,14 @@ from django.views.i18n import set_language
 from workforce.core.http import posted_data, require
 
 from . import queries, services
-from .forms import DocumentForm, LanguageForm, LeavingForm, RenewalForm, WorkerFilter
+from .forms import (
+    DocumentForm,
+    LanguageForm,
+    LeavingForm,
+    RenewalForm,
+    WorkerEditForm,
+    WorkerFilter,
+)
 
 WORKERS_PER_PAGE = 25
 
@@ -42,6 +49,7 @@ def worker_detail(request, pk: int, **forms):
             "history": history,
             "ladder": queries.ladder_for(worker),
             "employment": employment,
+            "can_edit": manages,
             "documents": queries.documents_of(request.user, worker),
             "leaving_form": forms.get("leaving_form", LeavingForm()) if manages else None,
             "language_form": forms.get(
@@ -55,6 +63,26 @@ def worker_detail(request, pk: int, **forms):
             else None,
         },
     )
+
+
+@login_required
+def worker_edit(request, pk: int):
+    require(queries.can_manage_employment(request.user))
+    worker = get_object_or_404(queries.workers_visible_to(request.user), pk=pk)
+    employment = queries.current_employment(worker)
+    form = WorkerEditForm(
+        posted_data(request), initial=WorkerEditForm.initial_for(worker, employment)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_update(worker=worker, changes=form.cleaned_data, by=request.user)
+            messages.success(request, _("Record saved."))
+            return redirect("people:worker-detail", pk=worker.pk)
+        except services.EmploymentError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+    return render(request, "people/worker_edit.html", {"worker": worker, "form": form})
 
 
 @login_required

@@ -14,7 +14,7 @@ versions it used. A run becomes approved or paid only through its services.
 Deferred shares become DeferredParts, each released by the run of the month it falls due in.
 
 One module per concept: base (components, money, the refusal), schemes, bank, runs, ledger,
-adjustments; every public name is imported from here.
+adjustments, imports (a workforce brought in from a file); every public name is imported from here.
 """
 
 from .adjustments import Adjustment, AdjustmentQuerySet
@@ -28,6 +28,7 @@ from .base import (
     first_of_month,
     validate_first_of_month,
 )
+from .imports import WorkforceImport
 from .ledger import DeferredPart, DeferredPartQuerySet
 from .runs import (
     ChildOfRun,
@@ -83,6 +84,7 @@ __all__ = [
     "UsedVersionsQuerySet",
     "VersionPart",
     "VersionPartQuerySet",
+    "WorkforceImport",
     "first_of_month",
     "validate_first_of_month",
 ]
