@@ -344,6 +344,14 @@ MATRIX = {
     # Nothing valid to import: back to the report with the reason.
     "attendance:import-run": ("post", "clock_import", runs_teams(302) | {"supervisor": 404}),
     "attendance:day-off-list": ("get", None, by_role(403, anonymous=302, hr=200, superuser=200)),
+    "attendance:schedule-list": ("get", None, by_role(403, anonymous=302, hr=200, superuser=200)),
+    "attendance:leave-types": ("get", None, by_role(403, anonymous=302, hr=200, superuser=200)),
+    # An empty end date is refused with a message on the list it returns to.
+    "attendance:schedule-end": (
+        "post",
+        "schedule",
+        by_role(403, anonymous=302, hr=302, superuser=302),
+    ),
     "attendance:day-off-remove": (
         "post",
         "day_off",
@@ -742,6 +750,7 @@ def _attendance_objects(admin, team, project_pk):
         CompanyDayOff,
         LeaveRequest,
         LeaveType,
+        Schedule,
         TimesheetEntry,
         TimesheetWeek,
     )
@@ -789,6 +798,12 @@ def _attendance_objects(admin, team, project_pk):
         "attendance_entry": {"pk": entry.pk},
         "clock_import": {"pk": clock_import.pk},
         "day_off": {"pk": day_off.pk},
+        # Another team's schedule, so the supervisor's own pages stay as they were.
+        "schedule": {
+            "pk": Schedule.objects.create(
+                name="Office hours", team=TeamFactory(), effective_from=day
+            ).pk
+        },
     }
 
 

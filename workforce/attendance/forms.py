@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from workforce.people.models import Site
+from workforce.people.models import Site, Team, Worker
 
 from .imports import MAX_FILE_BYTES
-from .models import LeaveType
+from .models import LeaveType, Schedule, Weekday
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -167,3 +167,79 @@ class DayOffForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("Such as Company retreat."), required=False
     )
+
+
+class ScheduleForm(forms.ModelForm):
+    """A weekly pattern for a team or one worker; each weekday's hours below (empty: off)."""
+
+    class Meta:
+        model = Schedule
+        fields = [
+            "name",
+            "team",
+            "worker",
+            "effective_from",
+            "effective_to",
+            "late_grace_minutes",
+            "half_day_minutes",
+        ]
+        widgets = {"effective_from": DATE_INPUT, "effective_to": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.select_related("site").order_by("name")
+        self.fields["worker"].queryset = (
+            Worker.objects.exclude(status=Worker.Status.LEFT)
+            .select_related("user")
+            .order_by("employee_number")
+        )
+        for weekday, label in Weekday.choices:
+            self.fields[f"starts_{weekday}"] = forms.TimeField(
+                label=_("%(day)s from") % {"day": label},
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}),
+            )
+            self.fields[f"ends_{weekday}"] = forms.TimeField(
+                label=_("%(day)s to") % {"day": label},
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}),
+            )
+
+    def day_fields(self):
+        return [
+            (label, self[f"starts_{weekday}"], self[f"ends_{weekday}"])
+            for weekday, label in Weekday.choices
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for weekday, label in Weekday.choices:
+            start, end = data.get(f"starts_{weekday}"), data.get(f"ends_{weekday}")
+            if bool(start) != bool(end):
+                self.add_error(
+                    f"ends_{weekday}" if start else f"starts_{weekday}",
+                    _("Give both times for %(day)s, or neither for a day off.") % {"day": label},
+                )
+        return data
+
+    def days(self) -> list[tuple[int, object, object]]:
+        """The working days: (weekday, starts at, ends at)."""
+        data = self.cleaned_data
+        return [
+            (weekday, data[f"starts_{weekday}"], data[f"ends_{weekday}"])
+            for weekday, _label in Weekday.choices
+            if data.get(f"starts_{weekday}")
+        ]
+
+
+class ScheduleEndForm(forms.Form):
+    effective_to = forms.DateField(label=_("Last day"), widget=DATE_INPUT)
+
+
+class LeaveTypeForm(forms.ModelForm):
+    class Meta:
+        model = LeaveType
+        fields = ["is_paid", "yearly_allowance_days"]
+
+
+LeaveTypeFormSet = forms.modelformset_factory(LeaveType, form=LeaveTypeForm, extra=0)

@@ -31,6 +31,7 @@ from .models import (
     DayStatus,
     LeaveRequest,
     LeaveType,
+    Schedule,
     TimesheetEntry,
     TimesheetWeek,
 )
@@ -530,6 +531,16 @@ def timesheet_projects(worker: Worker, starts_on: date) -> QuerySet[Project]:
         Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
     )
     return Project.objects.filter(pk__in=assigned.values("project_id")).order_by("name")
+
+
+def schedules_current(today: date) -> QuerySet[Schedule]:
+    """Schedules that apply today or later, teams' first, with their working days."""
+    return (
+        Schedule.objects.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+        .select_related("team__site", "worker__user")
+        .prefetch_related("days")
+        .order_by("worker", "team__name", "effective_from")
+    )
 
 
 def company_days_off(today: date) -> tuple[QuerySet[CompanyDayOff], QuerySet[CompanyDayOff]]:

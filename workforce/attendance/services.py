@@ -23,6 +23,8 @@ from .models import (
     CompanyDayOff,
     LeaveRequest,
     LeaveType,
+    Schedule,
+    ScheduleDay,
     TimesheetEntry,
     TimesheetWeek,
 )
@@ -516,6 +518,52 @@ def timesheet_correct(*, entry: TimesheetEntry, minutes: int, reason: str, by) -
             reason=reason.strip(),
             created_by=by,
         )
+
+
+# --- schedules and leave types --------------------------------------------------------------
+
+
+def _require_calendar_keeper(by) -> None:
+    if not queries.can_manage_calendar(by):
+        raise AttendanceError(_("Only HR keeps schedules and leave types."))
+
+
+def schedule_create(*, schedule: Schedule, days: list, by) -> Schedule:
+    """A weekly pattern for a team or a worker from a day on, with its working days; it may
+    not overlap another of theirs (end that one first)."""
+    _require_calendar_keeper(by)
+    if not days:
+        raise AttendanceError(_("Give the hours of at least one working day."))
+    with transaction.atomic():
+        schedule.full_clean()
+        schedule.save()
+        for weekday, starts_at, ends_at in days:
+            day = ScheduleDay(
+                schedule=schedule, weekday=weekday, starts_at=starts_at, ends_at=ends_at
+            )
+            day.full_clean()
+            day.save()
+    return schedule
+
+
+def schedule_end(*, schedule: Schedule, on: date, by) -> Schedule:
+    """A schedule stops applying after `on`, so that another can follow it."""
+    _require_calendar_keeper(by)
+    with transaction.atomic():
+        schedule.effective_to = on
+        schedule.full_clean()
+        schedule.save(update_fields=["effective_to"])
+    return schedule
+
+
+def leave_types_update(*, leave_types: list[LeaveType], by) -> None:
+    """New yearly allowances (and paid or not) for the kinds of leave; requests already made
+    keep the days they counted."""
+    _require_calendar_keeper(by)
+    with transaction.atomic():
+        for leave_type in leave_types:
+            leave_type.full_clean()
+            leave_type.save(update_fields=["is_paid", "yearly_allowance_days"])
 
 
 # --- company days off ---------------------------------------------------------------------

@@ -55,5 +55,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("imports/<int:pk>/run/", views.import_run, name="import-run"),
     path("days-off/", views.day_off_list, name="day-off-list"),
+    path("schedules/", views.schedule_list, name="schedule-list"),
+    path("schedules/<int:pk>/end/", views.schedule_end, name="schedule-end"),
+    path("leave-types/", views.leave_types, name="leave-types"),
     path("days-off/<int:pk>/remove/", views.day_off_remove, name="day-off-remove"),
 ]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +33,9 @@ from .forms import (
     DayOffForm,
     LeaveDecisionForm,
     LeaveRequestForm,
+    LeaveTypeFormSet,
+    ScheduleEndForm,
+    ScheduleForm,
     StayForm,
     TimesheetCorrectForm,
     TimesheetEntryForm,
@@ -44,6 +48,7 @@ from .models import (
     DayStatus,
     LeaveRequest,
     LeaveType,
+    Schedule,
     TimesheetEntry,
     TimesheetWeek,
 )
@@ -839,3 +844,63 @@ def day_off_remove(request, pk):
     else:
         messages.success(request, _("The day off is removed."))
     return redirect("attendance:day-off-list")
+
+
+# --- schedules and leave types (HR) ---------------------------------------------------------
+
+
+@login_required
+def schedule_list(request):
+    require(queries.can_manage_calendar(request.user))
+    form = ScheduleForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = services.schedule_create(
+                schedule=form.save(commit=False), days=form.days(), by=request.user
+            )
+            messages.success(request, _("Schedule %(name)s saved.") % {"name": schedule.name})
+            return redirect("attendance:schedule-list")
+        except (AttendanceError, ValidationError) as error:
+            form.add_error(None, _refusal_text(error))
+    schedules = queries.schedules_current(timezone.localdate())
+    return render(
+        request,
+        "attendance/schedule_list.html",
+        {"form": form, "schedules": schedules, "end_form": ScheduleEndForm()},
+    )
+
+
+@login_required
+@require_POST
+def schedule_end(request, pk: int):
+    require(queries.can_manage_calendar(request.user))
+    schedule = get_object_or_404(Schedule, pk=pk)
+    form = ScheduleEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schedule_end(
+                schedule=schedule, on=form.cleaned_data["effective_to"], by=request.user
+            )
+            messages.success(request, _("%(name)s ends then.") % {"name": schedule.name})
+        except (AttendanceError, ValidationError) as error:
+            messages.error(request, _refusal_text(error))
+    else:
+        form_errors_to_messages(request, form)
+    return redirect("attendance:schedule-list")
+
+
+@login_required
+def leave_types(request):
+    require(queries.can_manage_calendar(request.user))
+    formset = LeaveTypeFormSet(posted_data(request), queryset=LeaveType.objects.order_by("kind"))
+    if request.method == "POST" and formset.is_valid():
+        services.leave_types_update(
+            leave_types=[form.instance for form in formset.forms], by=request.user
+        )
+        messages.success(request, _("Leave allowances saved."))
+        return redirect("attendance:leave-types")
+    return render(request, "attendance/leave_types.html", {"formset": formset})
+
+
+def _refusal_text(error) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

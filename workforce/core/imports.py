@@ -9,11 +9,13 @@ the import back when its worker dies, and starts it again from its failed job's 
 """
 
 import hashlib
+import os
 import posixpath
 from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +71,61 @@ class FileImport(models.Model):
     def file_read(self) -> bytes:
         with self.file.open("rb") as handle:
             return handle.read()
+
+
+class CheckedImport(FileImport):
+    """A file checked row by row when it is uploaded, its report read by a person, and its rows
+    imported when they say so (candidates, a workforce). A subclass adds `created_count`, named
+    for what its rows create."""
+
+    class Status(models.TextChoices):
+        VALIDATED = "validated", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+
+    # Staff who leave do not take their imports with them.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VALIDATED
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    # [{"row": 3, "errors": ["email: ..."]}, ...]: the per-row report read before importing.
+    row_errors = models.JSONField(_("row errors"), default=list, blank=True)
+    file_errors = models.JSONField(_("file errors"), default=list, blank=True)
+    skipped_count = models.PositiveIntegerField(_("rows already imported"), default=0)
+
+    class Meta(FileImport.Meta):
+        abstract = True
+
+    @property
+    def valid_count(self) -> int:
+        return self.row_count - len(self.row_errors)
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.file_errors and not self.row_errors
+
+
+def checked_import_keep(model, *, file, by, default_name: str, check) -> CheckedImport:
+    """Keep an uploaded file with its report, before any of its rows is written.
+    `check(data, name)` reads and checks the file: (file_errors, row_count, row_errors)."""
+    name = os.path.basename(file.name or default_name)[:200]
+    file.seek(0)
+    data = file.read()
+    file_errors, row_count, row_errors = check(data, name)
+    with transaction.atomic():
+        record = model(
+            file_name=name,
+            uploaded_by=by,
+            row_count=row_count,
+            row_errors=row_errors,
+            file_errors=file_errors,
+        )
+        record.file.save(name, ContentFile(data), save=False)
+        record.save()
+    return record
 
 
 def file_sha256(file) -> str:

@@ -18,7 +18,6 @@ The file's header names the columns, in any order; unknown columns are ignored:
   bank_account_number, bank_account_holder, bank_code
 """
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,14 +26,12 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workforce.core.imports import ImportStage, batches_write
+from workforce.core.imports import ImportStage, batches_write, checked_import_keep
 from workforce.core.models import Job
 from workforce.core.services import JobProgress
 from workforce.core.tables import TableFileError, table_read
@@ -349,23 +346,16 @@ def _check(data: bytes, name: str) -> tuple[list[str], list[CheckedRow]]:
 
 def workforce_import_check(*, file, by) -> WorkforceImport:
     """Keep an uploaded file and check every row; writes no worker."""
-    name = os.path.basename(file.name or "workforce")[:200]
     if file.size > MAX_FILE_BYTES:
         raise PayrollError(_("The file is larger than 10 MB; split it."))
-    file.seek(0)
-    data = file.read()
-    file_errors, rows = _check(data, name)
-    with transaction.atomic():
-        record = WorkforceImport(
-            file_name=name,
-            uploaded_by=by,
-            row_count=len(rows),
-            row_errors=_row_errors(rows),
-            file_errors=file_errors,
-        )
-        record.file.save(name, ContentFile(data), save=False)
-        record.save()
-    return record
+
+    def check(data: bytes, name: str):
+        file_errors, rows = _check(data, name)
+        return file_errors, len(rows), _row_errors(rows)
+
+    return checked_import_keep(
+        WorkforceImport, file=file, by=by, default_name="workforce", check=check
+    )
 
 
 def _refusal(record: WorkforceImport) -> str:

@@ -15,7 +15,6 @@ does not matter, unknown columns are ignored):
   education_level, field_of_study, institution, graduation_year, languages ("zh-hans:C2; en:B2")
 """
 
-import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,14 +22,13 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workforce.core.imports import ImportStage
+from workforce.core.imports import ImportStage, checked_import_keep
 from workforce.core.models import Job
 from workforce.core.services import JobProgress
 from workforce.core.tables import TableFileError, table_read
@@ -330,23 +328,16 @@ def _row_errors(rows: list[CheckedRow]) -> list[dict]:
 def candidate_import_check(*, file, by) -> CandidateImport:
     """Keep an uploaded file and check it: the file as a whole, then every row. Writes no
     candidate; the report is on the returned import, for HR to read before importing."""
-    name = os.path.basename(file.name or "candidates")[:200]
     if file.size > MAX_FILE_BYTES:
         raise RecruitmentError(_("The file is larger than 10 MB; split it."))
-    file.seek(0)
-    data = file.read()
-    file_errors, rows = _check(data, name)
-    with transaction.atomic():
-        candidate_import = CandidateImport(
-            file_name=name,
-            uploaded_by=by,
-            row_count=len(rows),
-            row_errors=_row_errors(rows),
-            file_errors=file_errors,
-        )
-        candidate_import.file.save(name, ContentFile(data), save=False)
-        candidate_import.save()
-    return candidate_import
+
+    def check(data: bytes, name: str):
+        file_errors, rows = _check(data, name)
+        return file_errors, len(rows), _row_errors(rows)
+
+    return checked_import_keep(
+        CandidateImport, file=file, by=by, default_name="candidates", check=check
+    )
 
 
 def _refusal(candidate_import: CandidateImport, only_valid: bool) -> str:

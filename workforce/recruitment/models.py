@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from workforce.core.imports import FileImport
+from workforce.core.imports import CheckedImport
 
 # Old migrations name PrivateStorage here.
 from workforce.core.storage import PrivateStorage, private_storage  # noqa: F401
@@ -623,38 +623,13 @@ class Offer(models.Model):
         return version.terms() if version else []
 
 
-class CandidateImport(FileImport):
+class CandidateImport(CheckedImport):
     """An uploaded candidate file: validated first, imported only when HR says so."""
-
-    class Status(models.TextChoices):
-        VALIDATED = "validated", _("Checked")
-        IMPORTING = "importing", _("Importing")
-        IMPORTED = "imported", _("Imported")
 
     upload_folder = "imports"
 
-    # HR who leave do not take their imports with them.
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.VALIDATED
-    )
-    row_count = models.PositiveIntegerField(_("rows"), default=0)
-    # [{"row": 3, "errors": ["email: ..."]}, ...]: the per-row report HR reads before importing.
-    row_errors = models.JSONField(_("row errors"), default=list, blank=True)
-    file_errors = models.JSONField(_("file errors"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("applications created"), default=0)
-    skipped_count = models.PositiveIntegerField(_("rows already imported"), default=0)
 
-    class Meta(FileImport.Meta):
+    class Meta(CheckedImport.Meta):
         verbose_name = _("candidate import")
         verbose_name_plural = _("candidate imports")
-
-    @property
-    def valid_count(self) -> int:
-        return self.row_count - len(self.row_errors)
-
-    @property
-    def is_clean(self) -> bool:
-        return not self.file_errors and not self.row_errors
