@@ -688,6 +688,45 @@ def _held(inputs: Inputs, lines: pd.DataFrame):
     return held_lines, parts.reset_index(drop=True)
 
 
+def _nothing_paid(inputs: Inputs, assignments, failed, lines) -> list[tuple[int, str]]:
+    """(worker, check) for each kind of scheme held that paid nothing this month: no
+    attendance on a salaried one, and work or hours recorded but not paid (no approved
+    timesheet, no rate) on a piece-rate or hourly one."""
+    found = []
+    kinds = assignments.groupby("worker_id")["kind"].agg(set)
+    recorded = set(inputs.days.loc[inputs.days["minutes_worked"] > 0, "worker_id"])
+    paid = lines.groupby("component")["worker_id"].agg(set) if not lines.empty else {}
+    piece_paid = paid.get(Component.PIECE, set())
+    hours_paid = paid.get(Component.HOURLY, set())
+    for worker_id, held in kinds.items():
+        if worker_id in failed:
+            continue
+        if "salaried" in held and worker_id not in recorded:
+            found.append((worker_id, "no_attendance"))
+        if "piece_rate" in held and worker_id not in piece_paid:
+            found.append((worker_id, "no_work"))
+        if "hourly" in held and worker_id not in hours_paid:
+            found.append((worker_id, "no_hours"))
+    return found
+
+
+def _pay_moved(inputs: Inputs, totals: pd.DataFrame) -> pd.DataFrame:
+    """Workers whose net moved more than the run's warning percent from last month's."""
+    if inputs.previous.empty:
+        return _empty(["worker_id", "net_before", "net", "currency"])
+    compared = totals.merge(inputs.previous, on=["worker_id", "currency"], suffixes=("", "_before"))
+    compared = compared[compared["net_before"] != 0]
+    change = (compared["net"] - compared["net_before"]).abs() * 100
+    return compared[change > compared["net_before"].abs() * inputs.change_warning_percent]
+
+
+def _below_minimum_wage(inputs: Inputs, totals: pd.DataFrame) -> pd.DataFrame:
+    """Workers paid in their site's currency less an hour than its minimum wage."""
+    site = totals.merge(inputs.workers[["worker_id", "site_currency", "min_wage"]], on="worker_id")
+    site = site[(site["currency"] == site["site_currency"]) & (site["minutes"] > 0)]
+    return site[site["gross"] * 60 < site["min_wage"] * site["minutes"]]
+
+
 def _terms_differ(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """Hours paid at another rate or currency than the project's terms show its workers (and
     they confirmed at onboarding): one row per worker, project and rate paid."""
@@ -713,9 +752,7 @@ def _warnings(inputs, totals, assignments, payslips, failed, lines) -> list[list
         for worker_id, params in zip(worker_ids, params_list, strict=True):
             found.setdefault(int(worker_id), []).append({"code": code, "params": params})
 
-    site = totals.merge(inputs.workers[["worker_id", "site_currency", "min_wage"]], on="worker_id")
-    site = site[(site["currency"] == site["site_currency"]) & (site["minutes"] > 0)]
-    below = site[site["gross"] * 60 < site["min_wage"] * site["minutes"]]
+    below = _below_minimum_wage(inputs, totals)
     add(
         below["worker_id"],
         "below_minimum_wage",
@@ -749,44 +786,23 @@ def _warnings(inputs, totals, assignments, payslips, failed, lines) -> list[list
         ],
     )
 
-    kinds = assignments.groupby("worker_id")["kind"].agg(set)
-    recorded = set(inputs.days.loc[inputs.days["minutes_worked"] > 0, "worker_id"])
-    # Work or hours recorded but not paid (no approved timesheet, no rate) warn as well.
-    paid = lines.groupby("component")["worker_id"].agg(set) if not lines.empty else {}
-    piece_paid = paid.get(Component.PIECE, set())
-    hours_paid = paid.get(Component.HOURLY, set())
-    for worker_id, held in kinds.items():
-        if worker_id in failed:
-            continue
-        if "salaried" in held and worker_id not in recorded:
-            add([worker_id], "no_attendance", [{}])
-        if "piece_rate" in held and worker_id not in piece_paid:
-            add([worker_id], "no_work", [{}])
-        if "hourly" in held and worker_id not in hours_paid:
-            add([worker_id], "no_hours", [{}])
+    for worker_id, code in _nothing_paid(inputs, assignments, failed, lines):
+        add([worker_id], code, [{}])
 
-    if not inputs.previous.empty:
-        compared = totals.merge(
-            inputs.previous, on=["worker_id", "currency"], suffixes=("", "_before")
-        )
-        compared = compared[compared["net_before"] != 0]
-        change = (compared["net"] - compared["net_before"]).abs() * 100
-        moved = compared[change > compared["net_before"].abs() * inputs.change_warning_percent]
-        add(
-            moved["worker_id"],
-            "pay_moved",
-            [
-                {
-                    "before": int(b),
-                    "now": int(n),
-                    "currency": c,
-                    "percent": int(divide((n - b) * 100, abs(b))),
-                }
-                for b, n, c in zip(
-                    moved["net_before"], moved["net"], moved["currency"], strict=True
-                )
-            ],
-        )
+    moved = _pay_moved(inputs, totals)
+    add(
+        moved["worker_id"],
+        "pay_moved",
+        [
+            {
+                "before": int(b),
+                "now": int(n),
+                "currency": c,
+                "percent": int(divide((n - b) * 100, abs(b))),
+            }
+            for b, n, c in zip(moved["net_before"], moved["net"], moved["currency"], strict=True)
+        ],
+    )
 
     negative = totals[totals["net"] < 0]
     add(

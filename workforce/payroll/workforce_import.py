@@ -184,11 +184,21 @@ def rows_check(records: list[dict]) -> list[CheckedRow]:
 
 def _row_check(record: dict, known: _Known) -> CheckedRow:
     row = CheckedRow(row=int(record["_row"]))
-    values = row.values
 
     def problem(column: str, message: str) -> None:
         row.errors.append(f"{column}: {message}")
 
+    row.existing = _identity_check(record, row.values, known, problem)
+    if row.existing:
+        return row  # on the books already: nothing more of the row is used
+    _placement_check(record, row.values, known, problem)
+    _contract_check(record, row.values, known, problem)
+    _extras_check(record, row.values, known, problem)
+    return row
+
+
+def _identity_check(record: dict, values: dict, known: _Known, problem) -> bool:
+    """The employee number, email and name; True when the number is already on the books."""
     number = record.get("employee_number", "").upper()
     email = record.get("email", "").lower()
     values["employee_number"], values["email"] = number, email
@@ -202,14 +212,13 @@ def _row_check(record: dict, known: _Known) -> CheckedRow:
     except ValidationError:
         problem("email", _("%(value)s is not an email address.") % {"value": email})
     if number in known.workers:
-        row.existing = True
         if known.workers[number].lower() != email:
             problem(
                 "employee_number",
                 _("%(number)s is already another person's (%(email)s).")
                 % {"number": number, "email": known.workers[number]},
             )
-        return row  # on the books already: nothing more of the row is used
+        return True
     if known.users.get(email):
         problem(
             "email",
@@ -220,7 +229,11 @@ def _row_check(record: dict, known: _Known) -> CheckedRow:
         values[column] = record.get(column, "")[:150]
     if not values["first_name"]:
         problem("first_name", _("give the first name."))
+    return False
 
+
+def _placement_check(record: dict, values: dict, known: _Known, problem) -> None:
+    """Site, team at that site, and rung."""
     site = known.sites.get(record.get("site", "").lower())
     values["site"] = site
     if site is None:
@@ -237,6 +250,10 @@ def _row_check(record: dict, known: _Known) -> CheckedRow:
     values["rung"] = known.rungs.get(record.get("rung", "").lower())
     if values["rung"] is None:
         problem("rung", _("use one of: %(codes)s.") % {"codes": ", ".join(known.rungs)})
+
+
+def _contract_check(record: dict, values: dict, known: _Known, problem) -> None:
+    """How they are paid, the contract's kind, dates and hours, and the pay scheme."""
     paid_as = record.get("paid_as", "").lower()
     values["paid_as"] = paid_as
     if paid_as not in EmploymentType.values:
@@ -253,7 +270,6 @@ def _row_check(record: dict, known: _Known) -> CheckedRow:
         problem(
             "contract", _("use one of: %(codes)s.") % {"codes": ", ".join(Employment.Kind.values)}
         )
-
     values["hired_on"] = _date(record, "hired_on", problem, required=True)
     for column in ("probation_ends_on", "fixed_term_ends_on"):
         values[column] = _date(record, column, problem)
@@ -262,6 +278,9 @@ def _row_check(record: dict, known: _Known) -> CheckedRow:
     values["hours_per_week"] = _hours(record.get("hours_per_week", ""), problem)
     _scheme_check(record, values, known, problem)
 
+
+def _extras_check(record: dict, values: dict, known: _Known, problem) -> None:
+    """Language, domain and bank account, all optional."""
     language = record.get("language", "").lower()
     values["language"] = language
     if language and language not in {code for code, _name in settings.LANGUAGES}:
@@ -277,7 +296,6 @@ def _row_check(record: dict, known: _Known) -> CheckedRow:
         or f"{values['first_name']} {values['last_name']}".strip()
     )[:150]
     values["bank_code"] = record.get("bank_code", "")[:30]
-    return row
 
 
 def _date(record: dict, column: str, problem, *, required: bool = False) -> date | None:
