@@ -99,3 +99,20 @@ def test_hr_checks_a_file_on_the_page_and_imports_it_in_the_background(
     assert done.status_code == 200
     record.refresh_from_db()
     assert (record.status, record.created_count) == ("imported", 5)
+
+
+def test_an_import_gives_no_role_to_an_account_that_has_one(demo):
+    """HR cannot make themselves a project manager by importing a row with their own email."""
+    hr = User.objects.get(email="hr@example.com")
+    rows = list(csv.DictReader(io.StringIO(SAMPLE.read_text())))[:1]
+    rows[0] |= {"email": hr.email, "rung": "project_manager", "employee_number": "WF-HR-0001"}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    record = upload(out.getvalue().encode())
+    assert "an import gives no one a new role" in " ".join(record.row_errors[0]["errors"])
+    with pytest.raises(PayrollError):
+        imports.workforce_import_start(record=record, by=hr)
+    assert roles_of(User.objects.get(pk=hr.pk)) == {Role.HR}
+    assert not Worker.objects.filter(user=hr).exists()

@@ -207,4 +207,12 @@ def adjustments_waiting() -> QuerySet[Adjustment]:
 
 
 def schemes() -> QuerySet[PayScheme]:
-    return PayScheme.objects.prefetch_related("versions").order_by("name")
+    """Every scheme with its versions and their parts, for the page that lists them all."""
+    return PayScheme.objects.prefetch_related(
+        "versions__allowances",
+        "versions__performance_tiers",
+        "versions__hourly_rates__project",
+        "versions__hourly_rates__domain",
+        "versions__piece_rates__project",
+        "versions__deferrals",
+    ).order_by("name")

@@ -25,8 +25,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -47,7 +49,7 @@ from workforce.people.models import (
     Team,
     Worker,
 )
-from workforce.people.roles import RUNG_ROLES
+from workforce.people.roles import RUNG_ROLES, Role
 
 from . import services, tasks
 from .models import BankAccount, PayrollError, PayScheme, WorkforceImport
@@ -109,6 +111,9 @@ class _Known:
     domains: dict
     workers: dict  # employee number -> email
     users: dict  # email -> employee number, or "" for an account without a worker record
+    # Accounts that hold a role beyond Candidate, or staff rights: an import never adds a role
+    # to them, or HR and payroll admins could give themselves one by importing their own email.
+    staff: set
 
     @classmethod
     def load(cls, records: list[dict]) -> "_Known":
@@ -121,7 +126,13 @@ class _Known:
                 "email", "worker__employee_number"
             )
         }
+        holding_roles = User.objects.filter(email__in=emails).filter(
+            Q(is_staff=True)
+            | Q(is_superuser=True)
+            | Q(groups__in=Group.objects.exclude(name=Role.CANDIDATE))
+        )
         return cls(
+            staff={email.lower() for email in holding_roles.values_list("email", flat=True)},
             sites={site.name.lower(): site for site in Site.objects.all()},
             teams={
                 (team.site_id, team.name.lower()): team
@@ -219,7 +230,13 @@ def _identity_check(record: dict, values: dict, known: _Known, problem) -> bool:
                 % {"number": number, "email": known.workers[number]},
             )
         return True
-    if known.users.get(email):
+    if email in known.staff:
+        problem(
+            "email",
+            _("%(email)s is an account with a role already; an import gives no one a new role.")
+            % {"email": email},
+        )
+    elif known.users.get(email):
         problem(
             "email",
             _("%(email)s already works here as %(number)s.")
@@ -459,11 +476,15 @@ def workforce_import_run(*, record: WorkforceImport, progress: JobProgress | Non
     counts = {"created": 0, "skipped": 0}
 
     def write(start: int, stop: int) -> None:
-        for row in rows[start:stop]:
-            if (
-                row.existing
-                or Worker.objects.filter(employee_number=row.values["employee_number"]).exists()
-            ):  # written by an earlier, interrupted run of this import
+        batch = rows[start:stop]
+        # Written by an earlier, interrupted run of this import: one query for the batch.
+        written = set(
+            Worker.objects.filter(
+                employee_number__in=[row.values["employee_number"] for row in batch]
+            ).values_list("employee_number", flat=True)
+        )
+        for row in batch:
+            if row.existing or row.values["employee_number"] in written:
                 counts["skipped"] += 1
             else:
                 _worker_write(row.values)

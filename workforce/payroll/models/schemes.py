@@ -185,10 +185,11 @@ class SchemeVersion(models.Model):
             )
             for tier in self.performance_tiers.all()
         ]
-        for rate in self.hourly_rates.select_related("project", "domain"):
+        # .all(), not a new query: the schemes page prefetches every part with its project.
+        for rate in self.hourly_rates.all():
             target = rate.project or rate.domain or _("any work")
             lines.append((_("Hourly rate: %(work)s") % {"work": target}, rate.rate, hour))
-        for rate in self.piece_rates.select_related("project"):
+        for rate in self.piece_rates.all():
             unit = rate.item_type or _("item")
             lines.append(
                 (
